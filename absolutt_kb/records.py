@@ -1,0 +1,208 @@
+"""Typed records: what the knowledge base knows, each with its source.
+
+Every record is a small frozen dataclass. ``to_dict`` gives the JSON shape the
+command line and the app share; ``record_from_dict`` reads it back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+KINDS = ("person", "literature", "practice", "tip", "question", "gathering", "passage")
+
+ROLES = ("resource_person", "presenter", "organiser", "contact")
+
+KIND_LABELS = {
+    "person": "Personer",
+    "literature": "Litteratur",
+    "practice": "Praksiseksempler",
+    "tip": "Tips",
+    "question": "Refleksjonsspørsmål",
+    "gathering": "Samlinger",
+    "passage": "Utdrag fra dokumenter",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record was found: a corpus document and a place in it."""
+
+    document: str
+    locator: str
+
+
+@dataclass(frozen=True)
+class ThemeLink:
+    """A scored link from a record to a programme theme, with its evidence."""
+
+    id: str
+    label: str
+    score: float
+    evidence: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Record:
+    """Fields every record has. ``text`` is the text that supports it."""
+
+    id: str
+    title: str
+    text: str
+    source: Source
+    themes: tuple[ThemeLink, ...] = ()
+    links: tuple[str, ...] = ()
+
+    kind: ClassVar[str] = "record"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the record as plain JSON-ready data."""
+        data: dict[str, Any] = {"id": self.id, "kind": self.kind}
+        for f in dataclasses.fields(self):
+            if f.name == "id":
+                continue
+            value = getattr(self, f.name)
+            if f.name == "source":
+                value = dataclasses.asdict(value)
+            elif f.name == "themes":
+                value = [dataclasses.asdict(t) for t in value]
+            elif f.name == "mentions":
+                value = [dataclasses.asdict(s) for s in value]
+            elif isinstance(value, tuple):
+                value = list(value)
+            data[f.name] = value
+        return data
+
+
+@dataclass(frozen=True, kw_only=True)
+class Person(Record):
+    """A person the programme material names: speaker, presenter, organiser, contact."""
+
+    name: str
+    affiliation: str = ""
+    topics: tuple[str, ...] = ()
+    role: str = "resource_person"
+    aliases: tuple[str, ...] = ()
+    mentions: tuple[Source, ...] = ()
+
+    kind: ClassVar[str] = "person"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Work(Record):
+    """A work of literature (book, report, white paper), parsed from a citation."""
+
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    publisher: str = ""
+    place: str = ""
+    citation: str = ""
+    et_al: bool = False
+    editors: bool = False
+
+    kind: ClassVar[str] = "literature"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PracticeExample(Record):
+    """A practice example: what a municipality, county or region has done."""
+
+    owner: str = ""
+    description: str = ""
+
+    kind: ClassVar[str] = "practice"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tip(Record):
+    """A practical tip or opportunity from the programme material."""
+
+    kind: ClassVar[str] = "tip"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReflectionQuestion(Record):
+    """A question the programme asks participants to reflect on."""
+
+    kind: ClassVar[str] = "question"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Gathering(Record):
+    """A programme gathering (samling): when, where, for whom and on what."""
+
+    region: str = ""
+    date: str | None = None
+    end_date: str | None = None
+    place: str = ""
+    topics: tuple[str, ...] = ()
+    programme: tuple[str, ...] = ()
+
+    kind: ClassVar[str] = "gathering"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Passage(Record):
+    """A chunk of a document, with the heading path it sits under."""
+
+    heading_path: tuple[str, ...] = ()
+    position: int = 0
+
+    kind: ClassVar[str] = "passage"
+
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    cls.kind: cls for cls in (Person, Work, PracticeExample, Tip, ReflectionQuestion, Gathering, Passage)
+}
+
+
+def record_from_dict(data: dict[str, Any]) -> Record:
+    """Rebuild a record from the dict ``Record.to_dict`` made.
+
+    Args:
+        data: A record as plain data; unknown keys are ignored.
+
+    Returns:
+        The typed record.
+    """
+    cls = RECORD_TYPES[data["kind"]]
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        if f.name == "source":
+            value = Source(**value)
+        elif f.name == "themes":
+            value = tuple(ThemeLink(**t) for t in value)
+        elif f.name == "mentions":
+            value = tuple(Source(**s) for s in value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        kwargs[f.name] = value
+    return cls(**kwargs)
+
+
+def with_changes(record: Record, **changes: Any) -> Record:
+    """Return a copy of ``record`` with some fields replaced."""
+    return dataclasses.replace(record, **changes)
+
+
+__all__ = [
+    "KINDS",
+    "KIND_LABELS",
+    "ROLES",
+    "Gathering",
+    "Passage",
+    "Person",
+    "PracticeExample",
+    "Record",
+    "ReflectionQuestion",
+    "Source",
+    "ThemeLink",
+    "Tip",
+    "Work",
+    "record_from_dict",
+    "with_changes",
+]

@@ -1,0 +1,195 @@
+"""Finding gatherings (samlinger): a date in the context of a gathering, with its themes.
+
+A date counts when the words around it speak of a gathering (samling,
+fellessamling, "velkommen til"), or when it closes a "Tema:" block of a list
+of gatherings; deadlines, information meetings and letter dates do not count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ingest.dates import DateMention, find_dates
+from ingest.layout import Block
+
+_GATHERING = re.compile(r"\b(samling\w*|fellessamling\w*|nettverkssamling\w*|velkommen til|samlingsdag\w*|seminar\w*|konferanse\w*)", re.IGNORECASE)
+_NOT_GATHERING = re.compile(
+    r"\b(frist\w*|påmelding\w*|innen|senest|informasjonsmøte\w*|formøte\w*|sendes|søknad\w*|datert|verksted)\b", re.IGNORECASE
+)
+_THEME_LABEL = re.compile(r"^(?:tema|temaer|theme|innhold)\s*:\s*(?P<value>.*)$", re.IGNORECASE)
+_PLACE_LABEL = re.compile(r"^(?:sted|lokale|hvor|adresse)\s*:\s*(?P<value>.+)$", re.IGNORECASE)
+_MODE = re.compile(r"\b(digital\w*|fysisk\w*|hybrid\w*)\b", re.IGNORECASE)
+_TIME_SLOT = re.compile(r"^(?P<from>[0-2]?\d[.:][0-5]\d)(?:\s*[–-]\s*(?P<to>[0-2]?\d[.:][0-5]\d))?\s*(?P<rest>.*)$")
+_REGION = re.compile(
+    r"\bABSOLUTT\s+(?P<a>[A-ZÆØÅ][\wæøå-]+(?:\s+og\s+[A-ZÆØÅ][\wæøå]+)?)"
+    r"|\bsamling\s+for\s+(?P<b>[\wæøåÆØÅ-]+(?:\s+og\s+[\wæøåÆØÅ]+)?)"
+    r"|\b(?P<c>[A-ZÆØÅ][a-zæøå]+regionen)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class GatheringFound:
+    """A gathering found in a document."""
+
+    region: str
+    date: str
+    end_date: str | None
+    place: str
+    topics: tuple[str, ...]
+    programme: tuple[str, ...]
+    locator: str
+    text: str
+
+
+def document_region(text: str) -> str:
+    """The region a document is for ("ABSOLUTT Innlandet", "samling for Kongsbergregionen")."""
+    counts: Counter[str] = Counter()
+    for m in _REGION.finditer(text):
+        value = m.group("a") or m.group("b") or m.group("c")
+        if not value or value.lower() in {"programmet", "tar", "skal", "er"}:
+            continue
+        if m.group("a") and not value[0].isupper():
+            continue
+        counts[value.title() if value.isupper() else value] += 1
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def _reference_year(texts: list[str]) -> tuple[int, int, int] | None:
+    for text in texts:
+        for d in find_dates(text):
+            if d.year:
+                return d.year, d.month, d.day
+    return None
+
+
+def _is_gathering_date(blocks: list[Block], i: int, mention: DateMention, heading: str) -> bool:
+    text = blocks[i].text
+    window = text[max(0, mention.start - 80) : mention.end + 60]
+    if _NOT_GATHERING.search(window):
+        return False
+    nearby = " ".join(b.text for b in blocks[i + 1 : i + 2])
+    if _GATHERING.search(window) or (_GATHERING.search(nearby) and len(text) < 60):
+        return True
+    previous = [b.text for b in blocks[max(0, i - 5) : i]]
+    if any(_THEME_LABEL.match(p) for p in previous) and len(text) < 60:
+        return True
+    return bool(_GATHERING.search(heading)) and len(text) < 40
+
+
+def _themes_before(blocks: list[Block], i: int, stop: int) -> list[str]:
+    """The values of the nearest "Tema:" block between ``stop`` and ``i``."""
+    for j in range(i - 1, stop - 1, -1):
+        label = _THEME_LABEL.match(blocks[j].text)
+        if not label:
+            continue
+        values = [label.group("value").strip()] if label.group("value").strip() else []
+        values += [b.text for b in blocks[j + 1 : i] if len(b.text) < 80 and not find_dates(b.text)]
+        return [v for v in values if v]
+    return []
+
+
+def find_gatherings(blocks: list[Block]) -> list[GatheringFound]:
+    """All gatherings in a document.
+
+    Args:
+        blocks: The document's blocks, in order, headings included.
+
+    Returns:
+        The gatherings, one per distinct date.
+    """
+    heading_paths: list[str] = []
+    heading = ""
+    for b in blocks:
+        heading = b.text if b.kind == "heading" else heading
+        heading_paths.append(heading)
+    texts = [b.text for b in blocks]
+    full_text = "\n".join(texts)
+    region = document_region(full_text)
+    reference = _reference_year(texts)
+    found: list[GatheringFound] = []
+    seen: set[str] = set()
+    last_date_block = 0
+    single_programme = _programme(blocks)
+    for i, block in enumerate(blocks):
+        if block.kind == "heading":
+            continue
+        for mention in find_dates(block.text):
+            heading = heading_paths[i]
+            if not _is_gathering_date(blocks, i, mention, heading):
+                continue
+            year = mention.year
+            if year is None and reference:
+                ref_year, ref_month, ref_day = reference
+                year = ref_year if (mention.month, mention.day) >= (ref_month, ref_day) else ref_year + 1
+            resolved = mention.resolve(year) if year else None
+            if not resolved:
+                continue
+            start, end = resolved
+            iso = start.isoformat()
+            if iso in seen:
+                continue
+            seen.add(iso)
+            topics = _themes_before(blocks, i, last_date_block)
+            place = ""
+            if i <= 2 or not topics:  # a document about one gathering: its title and "Tema:" lines
+                topics = topics or _document_topics(blocks)
+                place = _labelled(blocks, _PLACE_LABEL)
+            for b in blocks[i : i + 2]:
+                mode = _MODE.search(b.text)
+                if mode and not place:
+                    place = b.text if len(b.text) < 60 else mode.group(0)
+            programme = single_programme if (i <= 2 or len(found) == 0) and single_programme else ()
+            summary = " ".join([block.text] + [b.text for b in blocks[i + 1 : i + 2] if len(b.text) < 60])
+            found.append(
+                GatheringFound(
+                    region=region,
+                    date=iso,
+                    end_date=end.isoformat() if end else None,
+                    place=place,
+                    topics=tuple(dict.fromkeys(topics)),
+                    programme=programme,
+                    locator=block.locator,
+                    text=summary,
+                )
+            )
+            last_date_block = i + 1
+    return found
+
+
+def _labelled(blocks: list[Block], pattern: re.Pattern[str]) -> str:
+    for b in blocks:
+        m = pattern.match(b.text)
+        if m:
+            return m.group("value").strip()
+    return ""
+
+
+def _document_topics(blocks: list[Block]) -> list[str]:
+    topics = [
+        b.text
+        for b in blocks[:6]
+        if b.kind == "heading" and not find_dates(b.text) and "absolutt" not in b.text.lower()
+    ]
+    for b in blocks:
+        m = _THEME_LABEL.match(b.text)
+        if m and m.group("value").strip():
+            topics.append(m.group("value").strip())
+    return topics
+
+
+def _programme(blocks: list[Block]) -> tuple[str, ...]:
+    """Time slots and what happens in them ("08.30 – 09.30 Sætre skole presenterer …")."""
+    lines: list[str] = []
+    for i, b in enumerate(blocks):
+        slot = _TIME_SLOT.match(b.text)
+        if not slot or not slot.group("to") and not slot.group("rest") and i + 1 >= len(blocks):
+            continue
+        what = slot.group("rest").strip()
+        if not what and i + 1 < len(blocks) and not _TIME_SLOT.match(blocks[i + 1].text):
+            what = blocks[i + 1].text
+        times = slot.group("from") + (f"–{slot.group('to')}" if slot.group("to") else "")
+        lines.append(f"{times} {what}".strip())
+    return tuple(lines) if len(lines) >= 3 else ()

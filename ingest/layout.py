@@ -1,0 +1,181 @@
+"""Turn raw lines into layout blocks: headings, list items and paragraphs.
+
+Readers hand over lines as they come out of a file (with a locator each);
+this module rejoins lines broken mid-sentence or mid-entry, recognises list
+items by their bullets and headings by their shape, so the record parsers see
+the same structure whatever the file format was.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+BULLET_RE = re.compile(
+    r"^(?P<indent>[ \t]*)(?:[•·▪●◦‣∙○■□➢➤►\-\*–]|\d{1,2}[.)](?!\d)(?!\s*(?:[-–]\s*\d{1,2}\.?\s*)?(?:jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)[a-z]*\b)|[eo¢©](?=\s+[A-ZÆØÅ«\"]))\s+(?P<body>\S.*)$"
+)
+TERMINAL = ".!?;"
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]{2,}|\t")
+_HYPHEN_KEEP = {"og", "eller", "til", "and", "or", "samt"}
+
+
+@dataclass(frozen=True)
+class Line:
+    """A raw line of text and where it came from."""
+
+    text: str
+    locator: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """A unit of layout: a heading, a list item, or a paragraph/line group."""
+
+    text: str
+    kind: str  # "heading", "item" or "paragraph"
+    level: int
+    locator: str
+    lines: tuple[str, ...] = ()
+
+
+def clean_line(text: str) -> str:
+    """Collapse runs of spaces (justified text) and strip light markup."""
+    text = text.replace("\u00ad", "")  # soft hyphen
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+    text = re.sub(r"(?<![\w*])\*(\S.*?\S|\S)\*(?![\w*])", r"\1", text)
+    text = re.sub(r"\[([^\]]+)\]\((?:[^)]*)\)", r"\1", text)
+    text = re.sub(r"<(https?://[^>]+)>", r"\1", text)
+    text = _SPACES.sub(" ", text)
+    return text.strip()
+
+
+def _indent(raw: str) -> int:
+    prefix = raw[: len(raw) - len(raw.lstrip(" \t"))]
+    return prefix.count(" ") + 4 * prefix.count("\t")
+
+
+def _join(left: str, right: str) -> str:
+    if left.endswith("-") and len(left) > 1 and left[-2].isalpha():
+        first = right.split(" ", 1)[0].lower()
+        if right[:1].islower() and first not in _HYPHEN_KEEP:
+            return left[:-1] + right
+        return left + right if right[:1].islower() else left + " " + right
+    return left + " " + right
+
+
+def _continues(prev: str, nxt: str, wide: int) -> bool:
+    """Whether ``nxt`` continues the sentence or entry that ``prev`` began."""
+    if not prev or not nxt or BULLET_RE.match(nxt):
+        return False
+    if prev[-1] in TERMINAL or prev.endswith(":"):
+        return False
+    if nxt[0].islower() or nxt[0] in ",;)":
+        return True
+    if prev.endswith(("-", ",", "&")) or prev.split()[-1].lower() in {"og", "i", "for", "av", "med", "til", "om", "på", "the", "of", "and"}:
+        return True
+    # A long line that stops without punctuation was wrapped by the layout.
+    return len(prev) >= max(45, int(wide * 0.8))
+
+
+def _heading_level(text: str) -> int:
+    return 1 if text.isupper() and len(text) > 3 else 2
+
+
+def _looks_like_heading(text: str) -> bool:
+    words = text.split()
+    if not words or len(words) > 12 or len(text) > 90:
+        return False
+    if text[-1] in ".,;:" or text.startswith(("(", "«", "\"", "[")):
+        return False
+    first = text.lstrip("0123456789.) ")[:1]
+    if not first or not (first.isupper() or first.isdigit()):
+        return False
+    letters = sum(c.isalpha() for c in text)
+    return letters >= 3 and letters / max(len(text), 1) > 0.6
+
+
+def build_blocks(lines: list[Line], *, markdown: bool = False) -> list[Block]:
+    """Group raw lines into layout blocks.
+
+    Args:
+        lines: Lines in reading order; blank lines separate paragraphs.
+        markdown: Treat ``#`` lines as headings.
+
+    Returns:
+        Blocks in reading order.
+    """
+    widths = sorted(len(ln.text.strip()) for ln in lines if ln.text.strip())
+    wide = widths[int(len(widths) * 0.9)] if widths else 80
+
+    groups: list[list[tuple[str, int, str]]] = []
+    current: list[tuple[str, int, str]] = []
+    for ln in lines:
+        raw = ln.text.rstrip("\r\n")
+        if not raw.strip():
+            if current:
+                groups.append(current)
+                current = []
+            continue
+        current.append((raw, _indent(raw), ln.locator))
+    if current:
+        groups.append(current)
+
+    blocks: list[Block] = []
+    for group in groups:
+        blocks.extend(_group_blocks(group, wide, markdown))
+    return _promote_parent_items(blocks)
+
+
+def _group_blocks(group: list[tuple[str, int, str]], wide: int, markdown: bool) -> list[Block]:
+    out: list[Block] = []
+    pending: list[str] = []  # texts of the current paragraph/item
+    pending_kind = "paragraph"
+    pending_level = 0
+    pending_loc = ""
+
+    def flush() -> None:
+        nonlocal pending
+        if not pending:
+            return
+        text = pending[0]
+        for nxt in pending[1:]:
+            text = _join(text, nxt)
+        out.append(Block(text=text, kind=pending_kind, level=pending_level, locator=pending_loc, lines=tuple(pending)))
+        pending = []
+
+    standalone = len(group) == 1
+    for raw, indent, loc in group:
+        md = re.match(r"^\s{0,3}(#{1,6})\s+(.*)$", raw) if markdown else None
+        if md:
+            flush()
+            out.append(Block(text=clean_line(md.group(2)), kind="heading", level=len(md.group(1)), locator=loc))
+            continue
+        bullet = BULLET_RE.match(raw)
+        text = clean_line(bullet.group("body") if bullet else raw)
+        if not text:
+            continue
+        if bullet:
+            flush()
+            pending, pending_kind, pending_level, pending_loc = [text], "item", indent, loc
+            continue
+        if pending and _continues(pending[-1], text, wide):
+            pending.append(text)
+            continue
+        flush()
+        kind = "paragraph"
+        if standalone and _looks_like_heading(text) and not markdown:
+            kind = "heading"
+        pending, pending_kind, pending_loc = [text], kind, loc
+        pending_level = _heading_level(text) if kind == "heading" else indent
+    flush()
+    return out
+
+
+def _promote_parent_items(blocks: list[Block]) -> list[Block]:
+    """A list item whose following blocks are indented deeper heads a section."""
+    out = list(blocks)
+    for i, block in enumerate(blocks[:-1]):
+        nxt = blocks[i + 1]
+        if block.kind == "item" and nxt.kind != "heading" and nxt.level > block.level + 1 and len(block.text) <= 90:
+            out[i] = Block(text=block.text, kind="heading", level=2, locator=block.locator, lines=block.lines)
+    return out

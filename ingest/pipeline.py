@@ -1,0 +1,262 @@
+"""From read documents to typed records: one document at a time, then merged.
+
+``extract_document`` turns one ``Document`` into records (people, works,
+practice examples, tips, questions, gatherings, passages). ``merge_records``
+joins what several documents say about the same person or work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+
+from rapidfuzz import fuzz
+
+from absolutt_kb.records import (
+    Gathering,
+    Passage,
+    Person,
+    PracticeExample,
+    Record,
+    ReflectionQuestion,
+    Source,
+    Tip,
+    Work,
+    with_changes,
+)
+from ingest.chunking import ChunkPolicy, chunk_sections
+from ingest.citations import parse_citation
+from ingest.gatherings import find_gatherings
+from ingest.names import ORG_PATTERN, fold
+from ingest.people import PersonMention, find_mentions, find_programme_people, find_signatures, parse_person_entry
+from ingest.practice import parse_practice
+from ingest.readers import Document
+from ingest.sections import classify_section, split_sections
+
+ROLE_PRIORITY = {"resource_person": 0, "presenter": 1, "organiser": 2, "contact": 3}
+ROLE_LABELS = {
+    "resource_person": "ressursperson",
+    "presenter": "innleder",
+    "organiser": "arrangør",
+    "contact": "kontaktperson",
+}
+
+
+def slug(text: str, limit: int = 48) -> str:
+    """A stable, readable id part: folded, ASCII, dash-separated."""
+    text = fold(text)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return text[:limit].rstrip("-") or "x"
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha1(fold(re.sub(r"\s+", " ", text)).encode()).hexdigest()[:10]
+
+
+def document_owner(text: str) -> str:
+    """The organisation a document most often names as a municipality or county."""
+    counts = Counter(m.group(0) for m in ORG_PATTERN.finditer(text) if re.search(r"kommune$", m.group(0)))
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def _person_text(m: PersonMention) -> str:
+    parts = [m.name + (f", {m.affiliation}" if m.affiliation else "")]
+    if m.topics:
+        parts.append("om " + "; ".join(m.topics))
+    parts.append(f"({ROLE_LABELS[m.role]})")
+    return " ".join(parts)
+
+
+def _person(m: PersonMention, source: Source) -> Person:
+    return Person(
+        id=f"person:{slug(m.name)}",
+        title=m.name,
+        text=_person_text(m),
+        source=source,
+        name=m.name,
+        affiliation=m.affiliation,
+        topics=m.topics,
+        role=m.role,
+        mentions=(source,),
+    )
+
+
+def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy()) -> list[Record]:
+    """All records one document gives.
+
+    Args:
+        doc: A read document.
+        policy: Passage size.
+
+    Returns:
+        Records in document order, passages last; persons are not yet merged
+        across documents.
+    """
+    records: list[Record] = []
+    sections = split_sections(doc.blocks)
+    owner = document_owner(doc.text)
+
+    def src(locator: str) -> Source:
+        return Source(document=doc.name, locator=locator)
+
+    listed: set[str] = set()
+    for section in sections:
+        for entry in classify_section(section):
+            text, loc = entry.block.text, entry.block.locator
+            if entry.kind == "person":
+                for m in parse_person_entry(text):
+                    records.append(_person(m, src(loc)))
+                    listed.add(m.name)
+            elif entry.kind == "literature":
+                c = parse_citation(text)
+                if c:
+                    first = c.authors[0].split(",")[0] if c.authors else ""
+                    records.append(
+                        Work(
+                            id=f"literature:{slug(first, 24)}-{c.year or 'ua'}-{slug(c.title, 40)}",
+                            title=c.title,
+                            text=c.citation,
+                            source=src(loc),
+                            authors=c.authors,
+                            year=c.year,
+                            publisher=c.publisher,
+                            place=c.place,
+                            citation=c.citation,
+                            et_al=c.et_al,
+                            editors=c.editors,
+                        )
+                    )
+            elif entry.kind == "practice":
+                p = parse_practice(text)
+                if p:
+                    records.append(
+                        PracticeExample(
+                            id=f"practice:{slug(p.owner, 24)}-{slug(p.title, 40)}",
+                            title=f"{p.owner}: {p.title}",
+                            text=p.description,
+                            source=src(loc),
+                            owner=p.owner,
+                            description=p.description,
+                        )
+                    )
+            elif entry.kind == "tip":
+                records.append(Tip(id=f"tip:{_short_hash(text)}", title=text, text=text, source=src(loc)))
+            elif entry.kind == "question":
+                records.append(
+                    ReflectionQuestion(id=f"question:{_short_hash(text)}", title=text, text=text, source=src(loc))
+                )
+
+    texts = [b.text for b in doc.blocks]
+    mentions: list[tuple[PersonMention, str]] = []
+    for b in doc.blocks:
+        mentions.extend((m, b.locator) for m in find_mentions(b.text))
+    locs = {b.text: b.locator for b in doc.blocks}
+    mentions.extend((m, locs.get(m.text.split(",")[0], "")) for m in find_signatures(texts, owner))
+    mentions.extend((m, locs.get(m.text.split(" – ")[-1], "")) for m in find_programme_people(texts))
+    for m, loc in mentions:
+        if m.name not in listed:
+            records.append(_person(m, src(loc)))
+
+    for g in find_gatherings(list(doc.blocks)):
+        label = f"Samling {g.region}".strip() + f" {g.date}"
+        topics = "; ".join(g.topics)
+        text = " ".join(
+            part
+            for part in (
+                f"{label}.",
+                f"Tema: {topics}." if topics else "",
+                f"Sted: {g.place}." if g.place else "",
+                g.text,
+                ("Program: " + " | ".join(g.programme)) if g.programme else "",
+            )
+            if part
+        )
+        records.append(
+            Gathering(
+                id=f"gathering:{slug(g.region or doc.name, 30)}-{g.date}",
+                title=label + (f": {topics}" if topics else ""),
+                text=text,
+                source=src(g.locator),
+                region=g.region,
+                date=g.date,
+                end_date=g.end_date,
+                place=g.place,
+                topics=g.topics,
+                programme=g.programme,
+            )
+        )
+
+    stem = slug(doc.name.rsplit(".", 1)[0], 40)
+    for n, chunk in enumerate(chunk_sections(sections, policy)):
+        title = " › ".join(chunk.heading_path[-2:]) or doc.name
+        records.append(
+            Passage(
+                id=f"passage:{stem}:{n:04d}",
+                title=title,
+                text=chunk.text,
+                source=src(chunk.locator),
+                heading_path=chunk.heading_path,
+                position=n,
+            )
+        )
+    return records
+
+
+def _same_person(a: str, b: str) -> bool:
+    fa, fb = fold(a).split(), fold(b).split()
+    if fa == fb:
+        return True
+    if not fa or not fb or fa[0] != fb[0] or len(fa) != len(fb):
+        return False
+    return fuzz.ratio(" ".join(fa), " ".join(fb)) >= 90 and fuzz.ratio(fa[-1], fb[-1]) >= 85
+
+
+def _merge_people(people: list[Person]) -> list[Person]:
+    merged: list[Person] = []
+    for person in people:
+        for i, other in enumerate(merged):
+            if not _same_person(person.name, other.name):
+                continue
+            best, rest = (person, other) if ROLE_PRIORITY[person.role] < ROLE_PRIORITY[other.role] else (other, person)
+            aliases = tuple(
+                dict.fromkeys(n for n in (*other.aliases, *person.aliases, person.name, other.name) if n != best.name)
+            )
+            merged[i] = with_changes(
+                best,
+                id=other.id if best is person else best.id,
+                affiliation=best.affiliation or rest.affiliation,
+                topics=tuple(dict.fromkeys(best.topics + rest.topics)),
+                aliases=aliases,
+                mentions=tuple(dict.fromkeys(other.mentions + person.mentions)),
+            )
+            break
+        else:
+            merged.append(person)
+    return merged
+
+
+def merge_records(records: list[Record]) -> list[Record]:
+    """Join records that describe the same thing.
+
+    People named in several places (or spelt two ways: "Faanessen"/"Faannessen")
+    become one record with aliases; works and practice examples with the same id
+    are kept once.
+
+    Args:
+        records: Records from all documents.
+
+    Returns:
+        Records with unique ids.
+    """
+    people = _merge_people([r for r in records if isinstance(r, Person)])
+    out: list[Record] = []
+    seen: set[str] = set()
+    for r in [*people, *(r for r in records if not isinstance(r, Person))]:
+        if r.id in seen:
+            continue
+        seen.add(r.id)
+        out.append(r)
+    return out

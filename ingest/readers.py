@@ -1,0 +1,248 @@
+"""Readers: a file on disk becomes a ``Document`` of layout blocks.
+
+One reader per format (.txt, .md, .pdf, .docx). The format is checked by the
+file's content, not only its name, and a file that cannot be read raises
+``UnreadableDocument`` with a reason a user can act on.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.layout import Block, Line, build_blocks
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+
+
+class UnreadableDocument(Exception):
+    """A document that cannot be read; the message says why, in Norwegian."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A read document: its name in the corpus, format and layout blocks."""
+
+    name: str
+    format: str
+    blocks: tuple[Block, ...]
+
+    @property
+    def text(self) -> str:
+        """The whole document as plain text, one block a line."""
+        return "\n".join(b.text for b in self.blocks)
+
+
+def decode_text(data: bytes) -> str:
+    """Decode bytes as UTF-8, falling back to Windows-1252 and Latin-1.
+
+    Args:
+        data: Raw file content.
+
+    Returns:
+        The decoded text (a UTF-8 byte-order mark is dropped).
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def sniff_format(path: Path, head: bytes) -> str:
+    """Decide the format from the content, with the suffix as a tie-breaker."""
+    suffix = path.suffix.lower()
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        if suffix == ".docx" or suffix not in SUPPORTED_SUFFIXES:
+            return "docx"
+        raise UnreadableDocument(f"Filen heter {suffix}, men innholdet er et ZIP-arkiv (kanskje en DOCX).")
+    if suffix in (".pdf", ".docx"):
+        raise UnreadableDocument(f"Filen heter {suffix}, men innholdet er ikke {suffix[1:].upper()}.")
+    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnreadableDocument("Filen ser ut til å være binær, ikke tekst.")
+    return "md" if suffix == ".md" else "txt"
+
+
+def read_document(path: Path, name: str | None = None) -> Document:
+    """Read one file into a ``Document``.
+
+    Args:
+        path: The file.
+        name: Its name in the corpus (defaults to the file name).
+
+    Returns:
+        The document.
+
+    Raises:
+        UnreadableDocument: The file is empty, of an unsupported type or damaged.
+    """
+    name = name or path.name
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise UnreadableDocument(f"Filtypen {path.suffix or '(ingen)'} støttes ikke (bruk PDF, DOCX, TXT eller MD).")
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+    if not head:
+        raise UnreadableDocument("Filen er tom.")
+    fmt = sniff_format(path, head)
+    if fmt == "pdf":
+        lines = _pdf_lines(path)
+    elif fmt == "docx":
+        return Document(name=name, format="docx", blocks=tuple(_docx_blocks(path)))
+    else:
+        text = decode_text(path.read_bytes())
+        lines = [Line(t, f"linje {i}") for i, t in enumerate(text.splitlines(), start=1)]
+    blocks = build_blocks(lines, markdown=fmt == "md")
+    if not any(b.text.strip() for b in blocks):
+        raise UnreadableDocument("Fant ingen tekst i dokumentet (kanskje et skannet bilde uten tekstlag).")
+    return Document(name=name, format=fmt, blocks=tuple(blocks))
+
+
+# --- PDF -----------------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(r"^(?:side|page|s\.)?\s*\d{1,4}(?:\s*(?:av|of|/)\s*\d{1,4})?$", re.IGNORECASE)
+
+
+def _shape(line: str) -> str:
+    return re.sub(r"\d+", "#", line.strip().lower())
+
+
+def _pdf_lines(path: Path) -> list[Line]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception as exc:  # noqa: BLE001 - pypdf raises several types
+                raise UnreadableDocument(f"PDF-en er kryptert og kan ikke åpnes ({exc}).") from exc
+            if not ok:
+                raise UnreadableDocument("PDF-en er passordbeskyttet; lagre den uten passord og last opp igjen.")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except UnreadableDocument:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError) as exc:
+        raise UnreadableDocument(f"PDF-en er skadet og kan ikke leses ({type(exc).__name__}).") from exc
+
+    page_lines = [[ln for ln in page.splitlines()] for page in pages]
+    furniture = _running_furniture(page_lines)
+    out: list[Line] = []
+    for number, lines in enumerate(page_lines, start=1):
+        for ln in lines:
+            stripped = ln.strip()
+            if not stripped:
+                out.append(Line("", f"side {number}"))
+                continue
+            if _PAGE_NUMBER.match(stripped) or _shape(stripped) in furniture:
+                continue
+            out.append(Line(ln, f"side {number}"))
+    return out
+
+
+def _running_furniture(page_lines: list[list[str]]) -> set[str]:
+    """Lines repeated at the top or bottom of many pages: headers and footers."""
+    if len(page_lines) < 2:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in page_lines:
+        content = [ln for ln in lines if ln.strip()]
+        edge = content[:2] + content[-2:]
+        counts.update({_shape(ln) for ln in edge})
+    threshold = max(2, int(len(page_lines) * 0.5 + 0.5))
+    return {shape for shape, n in counts.items() if n >= threshold and len(shape) < 120}
+
+
+# --- DOCX ----------------------------------------------------------------
+
+
+def _docx_blocks(path: Path) -> list[Block]:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if "word/document.xml" not in zf.namelist():
+                raise UnreadableDocument("DOCX-filen mangler hoveddokumentet (word/document.xml).")
+        document = docx.Document(str(path))
+    except UnreadableDocument:
+        raise
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+        raise UnreadableDocument(f"DOCX-filen er skadet og kan ikke leses ({type(exc).__name__}).") from exc
+    except Exception as exc:  # noqa: BLE001 - lxml and python-docx raise many types on bad XML
+        raise UnreadableDocument(f"DOCX-filen kan ikke leses ({type(exc).__name__}).") from exc
+
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    blocks: list[Block] = []
+    paragraph_no = 0
+    table_no = 0
+    loose: list[Line] = []
+
+    def flush_loose() -> None:
+        if loose:
+            blocks.extend(build_blocks(list(loose)))
+            loose.clear()
+
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            paragraph_no += 1
+            loc = f"avsnitt {paragraph_no}"
+            text = item.text.strip()
+            style = (item.style.name if item.style is not None else "") or ""
+            level = _docx_heading_level(style)
+            if level and text:
+                flush_loose()
+                blocks.append(Block(text=re.sub(r"\s+", " ", text), kind="heading", level=level, locator=loc))
+            elif text and _docx_is_list(item, style):
+                flush_loose()
+                blocks.append(Block(text=re.sub(r"\s+", " ", text), kind="item", level=0, locator=loc))
+            else:
+                for part in item.text.split("\n"):
+                    loose.append(Line(part, loc))
+                loose.append(Line("", loc))
+        elif isinstance(item, Table):
+            table_no += 1
+            flush_loose()
+            for row_no, row in enumerate(item.rows, start=1):
+                loc = f"tabell {table_no}, rad {row_no}"
+                seen: set[int] = set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # merged cells repeat
+                        continue
+                    seen.add(id(cell._tc))
+                    for para in cell.paragraphs:
+                        for part in para.text.split("\n"):
+                            loose.append(Line(part, loc))
+                    loose.append(Line("", loc))
+            flush_loose()
+    flush_loose()
+    return blocks
+
+
+def _docx_heading_level(style: str) -> int:
+    lowered = style.lower()
+    if lowered in ("title", "tittel"):
+        return 1
+    match = re.match(r"(?:heading|overskrift)\s*(\d)", lowered)
+    return int(match.group(1)) if match else 0
+
+
+def _docx_is_list(paragraph, style: str) -> bool:  # noqa: ANN001 - python-docx type
+    if "list" in style.lower() or "liste" in style.lower():
+        return True
+    ppr = paragraph._p.pPr
+    return ppr is not None and ppr.numPr is not None
