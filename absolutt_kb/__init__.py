@@ -1,24 +1,33 @@
-"""absolutt-kb: a knowledge base and literature recommender for the ABSOLUTT programme."""
+"""absolutt-kb: a knowledge base and literature recommender for the ABSOLUTT programme.
 
-from absolutt_kb.build import ingest_corpus
-from absolutt_kb.embedder import Embedder, make_embedder
-from absolutt_kb.index import KnowledgeIndex, load_index
-from absolutt_kb.records import Gathering, Passage, Person, PracticeExample, Record, Tip, Work
-from absolutt_kb.search import Searcher, SearchHit
+The public API, imported on first use so that ``ingest`` can use the records
+without pulling in the index and model.
+"""
 
-__all__ = [
-    "Embedder",
-    "Gathering",
-    "KnowledgeIndex",
-    "Passage",
-    "Person",
-    "PracticeExample",
-    "Record",
-    "SearchHit",
-    "Searcher",
-    "Tip",
-    "Work",
-    "ingest_corpus",
-    "load_index",
-    "make_embedder",
-]
+from __future__ import annotations
+
+import importlib
+
+_API = {
+    "Embedder": "absolutt_kb.embedder",
+    "make_embedder": "absolutt_kb.embedder",
+    "KnowledgeIndex": "absolutt_kb.index",
+    "load_index": "absolutt_kb.index",
+    "ingest_corpus": "absolutt_kb.build",
+    "Searcher": "absolutt_kb.search",
+    "SearchHit": "absolutt_kb.search",
+    "Gathering": "absolutt_kb.records",
+    "Passage": "absolutt_kb.records",
+    "Person": "absolutt_kb.records",
+    "PracticeExample": "absolutt_kb.records",
+    "Record": "absolutt_kb.records",
+    "Tip": "absolutt_kb.records",
+    "Work": "absolutt_kb.records",
+}
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str):
+    if name in _API:
+        return getattr(importlib.import_module(_API[name]), name)
+    raise AttributeError(f"module 'absolutt_kb' has no attribute {name!r}")

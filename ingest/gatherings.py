@@ -25,7 +25,8 @@ _TIME_SLOT = re.compile(r"^(?P<from>[0-2]?\d[.:][0-5]\d)(?:\s*[–-]\s*(?P<to>[0
 _REGION = re.compile(
     r"\bABSOLUTT\s+(?P<a>[A-ZÆØÅ][\wæøå-]+(?:\s+og\s+[A-ZÆØÅ][\wæøå]+)?)"
     r"|\bsamling\s+for\s+(?P<b>[\wæøåÆØÅ-]+(?:\s+og\s+[\wæøåÆØÅ]+)?)"
-    r"|\b(?P<c>[A-ZÆØÅ][a-zæøå]+regionen)\b",
+    r"|\b(?P<c>[A-ZÆØÅ][a-zæøå]+regionen)\b"
+    r"|(?:konferansen|samlingen|nettverket|programmet)\s+i\s+(?P<d>[A-ZÆØÅ][a-zæøå]+(?:\s+og\s+[A-ZÆØÅ][a-zæøå]+)?)",
     re.IGNORECASE,
 )
 
@@ -48,7 +49,7 @@ def document_region(text: str) -> str:
     """The region a document is for ("ABSOLUTT Innlandet", "samling for Kongsbergregionen")."""
     counts: Counter[str] = Counter()
     for m in _REGION.finditer(text):
-        value = m.group("a") or m.group("b") or m.group("c")
+        value = m.group("a") or m.group("b") or m.group("c") or m.group("d")
         if not value or value.lower() in {"programmet", "tar", "skal", "er"}:
             continue
         if m.group("a") and not value[0].isupper():
@@ -114,8 +115,6 @@ def find_gatherings(blocks: list[Block]) -> list[GatheringFound]:
     last_date_block = 0
     single_programme = _programme(blocks)
     for i, block in enumerate(blocks):
-        if block.kind == "heading":
-            continue
         for mention in find_dates(block.text):
             heading = heading_paths[i]
             if not _is_gathering_date(blocks, i, mention, heading):
@@ -137,6 +136,9 @@ def find_gatherings(blocks: list[Block]) -> list[GatheringFound]:
             if i <= 2 or not topics:  # a document about one gathering: its title and "Tema:" lines
                 topics = topics or _document_topics(blocks)
                 place = _labelled(blocks, _PLACE_LABEL)
+            located = re.match(r"^\s*(?:i|på)\s+([A-ZÆØÅ][\wæøå-]+(?:\s+[a-zæøå]+hus|\s+[A-ZÆØÅ][\wæøå-]+)?)", block.text[mention.end :])
+            if located and not place:
+                place = located.group(1)
             for b in blocks[i : i + 2]:
                 mode = _MODE.search(b.text)
                 if mode and not place:

@@ -63,6 +63,17 @@ def _join(left: str, right: str) -> str:
     return left + " " + right
 
 
+# A line that starts a new entry: "Owner: …", "Surname, I. …", "Name Name, Org …", or only names.
+_ENTRY_START = re.compile(
+    r"^(?:[A-ZÆØÅ][\wæøå-]*(?:\s+[\wæøå-]+){0,4}\s?:\s"
+    r"|[A-ZÆØÅ][\wæøå'-]+,\s+[A-ZÆØÅ]"
+    r"|[A-ZÆØÅ][a-zæøå-]+(?:\s+[A-ZÆØÅ][a-zæøå.-]+){1,3}\s*(?:,|\(|\s+om\s))"
+)
+_ONLY_NAMES = re.compile(
+    r"^[A-ZÆØÅ][a-zæøå-]+(?:\s+[A-ZÆØÅ][a-zæøå.-]+){1,3}(?:\s*(?:,|og|&)\s*[A-ZÆØÅ][a-zæøå-]+(?:\s+[A-ZÆØÅ][a-zæøå.-]+){1,3})*$"
+)
+
+
 def _continues(prev: str, nxt: str, wide: int) -> bool:
     """Whether ``nxt`` continues the sentence or entry that ``prev`` began."""
     if not prev or not nxt or BULLET_RE.match(nxt):
@@ -73,6 +84,10 @@ def _continues(prev: str, nxt: str, wide: int) -> bool:
         return True
     if prev.endswith(("-", ",", "&")) or prev.split()[-1].lower() in {"og", "i", "for", "av", "med", "til", "om", "på", "the", "of", "and"}:
         return True
+    if _ENTRY_START.match(nxt) or _ONLY_NAMES.match(nxt):
+        return False
+    if len(nxt.split()) <= 5 and _looks_like_heading(nxt):
+        return False
     # A long line that stops without punctuation was wrapped by the layout.
     return len(prev) >= max(45, int(wide * 0.8))
 
@@ -87,6 +102,8 @@ def _looks_like_heading(text: str) -> bool:
         return False
     if text[-1] in ".,;:" or text.startswith(("(", "«", "\"", "[")):
         return False
+    if re.match(r"^[\wæøåÆØÅ ]{1,20}:\s", text):
+        return False  # "Sted: Gol kulturhus" is a field, not a heading
     first = text.lstrip("0123456789.) ")[:1]
     if not first or not (first.isupper() or first.isdigit()):
         return False
@@ -94,12 +111,15 @@ def _looks_like_heading(text: str) -> bool:
     return letters >= 3 and letters / max(len(text), 1) > 0.6
 
 
-def build_blocks(lines: list[Line], *, markdown: bool = False) -> list[Block]:
+def build_blocks(lines: list[Line], *, markdown: bool = False, loose: bool = False, headings: bool = True) -> list[Block]:
     """Group raw lines into layout blocks.
 
     Args:
         lines: Lines in reading order; blank lines separate paragraphs.
         markdown: Treat ``#`` lines as headings.
+        loose: The lines come without blank lines between paragraphs (PDF), so a
+            short heading-like line between sentences is a heading.
+        headings: Recognise headings at all (off for table cells).
 
     Returns:
         Blocks in reading order.
@@ -122,11 +142,13 @@ def build_blocks(lines: list[Line], *, markdown: bool = False) -> list[Block]:
 
     blocks: list[Block] = []
     for group in groups:
-        blocks.extend(_group_blocks(group, wide, markdown))
+        blocks.extend(_group_blocks(group, wide, markdown, loose, headings))
     return _promote_parent_items(blocks)
 
 
-def _group_blocks(group: list[tuple[str, int, str]], wide: int, markdown: bool) -> list[Block]:
+def _group_blocks(
+    group: list[tuple[str, int, str]], wide: int, markdown: bool, loose: bool, headings: bool
+) -> list[Block]:
     out: list[Block] = []
     pending: list[str] = []  # texts of the current paragraph/item
     pending_kind = "paragraph"
@@ -161,9 +183,13 @@ def _group_blocks(group: list[tuple[str, int, str]], wide: int, markdown: bool) 
         if pending and _continues(pending[-1], text, wide):
             pending.append(text)
             continue
+        after_sentence = not out and not pending or (pending and pending[-1][-1:] in ".!?:") or (
+            pending_kind == "heading"
+        )
         flush()
         kind = "paragraph"
-        if standalone and _looks_like_heading(text) and not markdown:
+        short = len(text.split()) <= 6
+        if headings and not markdown and _looks_like_heading(text) and (standalone or (loose and short and after_sentence)):
             kind = "heading"
         pending, pending_kind, pending_loc = [text], kind, loc
         pending_level = _heading_level(text) if kind == "heading" else indent

@@ -23,7 +23,7 @@ _CONTACT = re.compile(r"\b(kontakt|spørsmål|lurer|snakk med|henvendelse|e-post
 _ORGANISER = re.compile(r"\b(prosjektleder\w*|ledes|leder|ansvar\w*|arrangør\w*|koordinator\w*|ved)\b", re.IGNORECASE)
 _PRESENTER = re.compile(r"\b(presenter\w*|innlegg|foredrag\w*|innled\w*|forteller|holder)\b", re.IGNORECASE)
 _TRIGGER = re.compile(
-    r"(?:\bved\b|\bv/\s*|\bsnakk(?:e)? med\b|\bkontakt(?:person(?:er)?)?(?: med)?:?|\bledes av\b|"
+    r"(?:\bved\b|\bv/\s*|\bsnakk(?:e)? med\b|\bkontakt(?:person(?:er)?)?(?: med)?:?(?:\s+(?:er|var))?|\bledes av\b|"
     r"\bpresentert av\b|\bholdes av\b|\binnlegg av\b|\bforedrag av\b|\bprosjektleder(?:e)?:?|\binnleder(?:e)?:)\s*",
     re.IGNORECASE,
 )
@@ -165,6 +165,12 @@ def find_mentions(sentence: str) -> list[PersonMention]:
                 affiliation = described
             else:
                 topics = (described,)
+        tail = re.sub(r"^\s*\([^)]*\)", "", _EMAIL_OR_PHONE.sub("", rest[match.end() :]))
+        placed = re.match(r"^\s*(?:ved|fra|i)\s+([A-ZÆØÅ][^.,;()]{1,50})", tail)
+        if placed and not affiliation:
+            candidate = " ".join(placed.group(1).split()[:5])
+            if is_org(candidate):
+                affiliation = trailing_org(candidate) or candidate
         role = _role_for(clause + " " + trigger.group(0) + " " + after[:80])
         for name in names:
             found.append(PersonMention(name=name, affiliation=affiliation, topics=topics, role=role, text=_clean(sentence)))

@@ -103,7 +103,7 @@ def read_document(path: Path, name: str | None = None) -> Document:
     else:
         text = decode_text(path.read_bytes())
         lines = [Line(t, f"linje {i}") for i, t in enumerate(text.splitlines(), start=1)]
-    blocks = build_blocks(lines, markdown=fmt == "md")
+    blocks = build_blocks(lines, markdown=fmt == "md", loose=fmt == "pdf")
     if not any(b.text.strip() for b in blocks):
         raise UnreadableDocument("Fant ingen tekst i dokumentet (kanskje et skannet bilde uten tekstlag).")
     return Document(name=name, format=fmt, blocks=tuple(blocks))
@@ -192,9 +192,9 @@ def _docx_blocks(path: Path) -> list[Block]:
     table_no = 0
     loose: list[Line] = []
 
-    def flush_loose() -> None:
+    def flush_loose(*, headings: bool = True) -> None:
         if loose:
-            blocks.extend(build_blocks(list(loose)))
+            blocks.extend(build_blocks(list(loose), headings=headings))
             loose.clear()
 
     for item in document.iter_inner_content():
@@ -228,7 +228,7 @@ def _docx_blocks(path: Path) -> list[Block]:
                         for part in para.text.split("\n"):
                             loose.append(Line(part, loc))
                     loose.append(Line("", loc))
-            flush_loose()
+            flush_loose(headings=False)
     flush_loose()
     return blocks
 

@@ -1,0 +1,112 @@
+"""The seed corpus gives every record a reader finds in it, with the right fields."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest.names import fold
+from ingest.pipeline import extract_document, merge_records
+from ingest.readers import read_document
+from tests.conftest import REPO, SHARED_EVAL
+
+EXPECTED = SHARED_EVAL / "records.json"
+pytestmark = pytest.mark.skipif(not EXPECTED.exists(), reason="shared/eval is not beside the checkout")
+
+
+def norm(text: str | None) -> str:
+    return " ".join(fold(text or "").split())
+
+
+@pytest.fixture(scope="module")
+def seed_records():
+    records = []
+    for path in sorted((REPO / "corpus").iterdir()):
+        records.extend(extract_document(read_document(path)))
+    return merge_records(records)
+
+
+@pytest.fixture(scope="module")
+def expected():
+    return json.loads(Path(EXPECTED).read_text(encoding="utf-8"))
+
+
+def test_every_listed_person_is_found_with_affiliation_topic_role_and_aliases(seed_records, expected):
+    people = {norm(r.name): r for r in seed_records if r.kind == "person"}
+    problems = []
+    for want in expected["persons"]:
+        got = people.get(norm(want["name"]))
+        if got is None:
+            problems.append(f"missing {want['name']}")
+            continue
+        if want.get("affiliation") and norm(want["affiliation"]) not in norm(got.affiliation):
+            problems.append(f"{want['name']}: affiliation {got.affiliation!r}")
+        if want.get("topic_contains") and norm(want["topic_contains"]) not in norm(" ".join(got.topics)):
+            problems.append(f"{want['name']}: topics {got.topics!r}")
+        if want["role"] != got.role:
+            problems.append(f"{want['name']}: role {got.role}")
+        for alias in want.get("aliases", []):
+            if norm(alias) not in {norm(a) for a in got.aliases}:
+                problems.append(f"{want['name']}: alias {alias} missing from {got.aliases}")
+    assert not problems, problems
+
+
+def test_no_false_persons(seed_records, expected):
+    allowed = {norm(p["name"]) for p in expected["persons"]}
+    extra = [r.name for r in seed_records if r.kind == "person" and norm(r.name) not in allowed]
+    assert extra == []
+
+
+def test_every_work_is_found_with_first_author_and_year(seed_records, expected):
+    works = [r for r in seed_records if r.kind == "literature"]
+    missing = []
+    for want in expected["literature"]:
+        matches = [
+            w
+            for w in works
+            if norm(want["title_contains"]) in norm(w.title)
+            and norm(w.authors[0]).startswith(norm(want["first_author"]))
+            and w.year == want["year"]
+        ]
+        if not matches:
+            missing.append(want)
+    assert not missing, missing
+
+
+def test_every_practice_example_is_found_with_owner_and_title(seed_records, expected):
+    examples = [r for r in seed_records if r.kind == "practice"]
+    missing = [
+        want
+        for want in expected["practice"]
+        if not any(
+            norm(want["owner_contains"]) in norm(p.owner) and norm(want["title_contains"]) in norm(p.title)
+            for p in examples
+        )
+    ]
+    assert not missing, missing
+
+
+def test_every_gathering_is_found_with_iso_date_and_themes(seed_records, expected):
+    gatherings = [r for r in seed_records if r.kind == "gathering"]
+    problems = []
+    for want in expected["gatherings"]:
+        match = [g for g in gatherings if norm(want["region_contains"]) in norm(g.region) and g.date == want["date"]]
+        if not match:
+            problems.append(f"missing {want}")
+            continue
+        for theme in want["themes_contain"]:
+            if not any(norm(theme) in norm(t) for t in match[0].topics):
+                problems.append(f"{want['date']}: theme {theme} not in {match[0].topics}")
+    assert not problems, problems
+
+
+def test_at_least_the_listed_number_of_tips(seed_records, expected):
+    assert sum(r.kind == "tip" for r in seed_records) >= expected["counts"]["tips_at_least"]
+
+
+def test_every_record_names_its_source_document_and_place(seed_records):
+    for record in seed_records:
+        assert record.source.document.endswith(".txt")
+        assert record.source.locator.startswith("linje ")
