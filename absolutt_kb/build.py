@@ -57,6 +57,7 @@ class BuildReport:
     reused: int
     seconds: float
     index: KnowledgeIndex | None
+    index_dir: Path
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
@@ -184,4 +185,5 @@ def ingest_corpus(
         reused=len(records) - len(missing),
         seconds=time.perf_counter() - started,
         index=index,
+        index_dir=Path(index_dir),
     )

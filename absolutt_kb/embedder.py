@@ -95,7 +95,8 @@ class SentenceTransformerEmbedder(Embedder):
         lowered = spec.lower()
         self._prefixes = ("query: ", "passage: ") if "e5" in Path(lowered).name else ("", "")
         self.name = f"sentence-transformers/{Path(spec).name if Path(spec).exists() else spec}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
 
     def _run(self, texts: list[str], prefix: str) -> np.ndarray:
         if not texts:

