@@ -26,10 +26,6 @@ from ingest.readers import SUPPORTED_SUFFIXES, UnreadableDocument, read_document
 Progress = Callable[[str], None]
 
 
-class NothingToIndex(Exception):
-    """No document in the corpus could be read, so no index was built."""
-
-
 @dataclass(frozen=True)
 class FileReport:
     """What ingest made of one file."""
@@ -45,6 +41,14 @@ class FileReport:
             return f"FEIL  {self.document}: {self.reason}"
         parts = ", ".join(f"{n} {KIND_LABELS[k].lower()}" for k, n in self.counts.items() if n)
         return f"OK    {self.document}: {parts or 'ingen poster'}"
+
+
+class NothingToIndex(Exception):
+    """No document in the corpus could be read, so no index was built."""
+
+    def __init__(self, message: str, reports: tuple[FileReport, ...] = ()) -> None:
+        super().__init__(message)
+        self.reports = reports
 
 
 @dataclass(frozen=True)
@@ -151,7 +155,7 @@ def ingest_corpus(
         records.extend(found)
 
     if not any(r.ok for r in reports):
-        raise NothingToIndex("Ingen dokumenter kunne leses, så ingen indeks ble bygget.")
+        raise NothingToIndex("Ingen dokumenter kunne leses, så ingen indeks ble bygget.", tuple(reports))
     records = merge_records(records)
 
     cache = _previous_vectors(index_dir, embedder.name)

@@ -42,9 +42,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     try:
         report = ingest_corpus(corpus, index_dir, embedder, progress=lambda m: print(m, flush=True))
     except NothingToIndex as exc:
-        for_each = getattr(exc, "reports", ())
-        for line in for_each:
-            print(line)
+        for file_report in exc.reports:
+            print("  " + file_report.line())
         return _fail(str(exc), 1)
     print("\nRapport per fil:")
     for file_report in report.files:

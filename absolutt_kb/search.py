@@ -117,7 +117,8 @@ class Searcher:
 
     def _hit(self, i: int, score: float, terms: set[str]) -> SearchHit:
         record = self.index.records[i]
-        words = [w for w in dict.fromkeys(record.title.split() + record.text.split())]
-        matched = [w.strip(".,:;()«»\"") for w in words if set(analyse(w)) & terms][:5]
+        words = dict.fromkeys(w.strip(".,:;()«»\"!?") for w in record.title.split() + record.text.split())
+        matched = list(dict.fromkeys(w for w in words if w and set(analyse(w)) & terms))
+        matched = list({w.lower(): w for w in matched}.values())[:5]
         why = f"Treff på ordene: {', '.join(matched)}" if matched else "Lignende innhold (betydning)"
         return SearchHit(record=record, score=score, why=why)

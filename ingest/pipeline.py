@@ -226,7 +226,7 @@ def _merge_people(people: list[Person]) -> list[Person]:
             )
             merged[i] = with_changes(
                 best,
-                id=other.id if best is person else best.id,
+                id=other.id,  # the first place a person was seen names them
                 affiliation=best.affiliation or rest.affiliation,
                 topics=tuple(dict.fromkeys(best.topics + rest.topics)),
                 aliases=aliases,
