@@ -136,6 +136,43 @@ def cmd_records(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """Measure the search (and theme links) against hand-made answers."""
+    from absolutt_kb import evaluation
+    from absolutt_kb.index import IndexUnusable
+    from absolutt_kb.search import Searcher
+
+    try:
+        index, embedder = _open(args, settings, need_embedder=True)
+        queries = evaluation.read_jsonl(Path(args.queries))
+    except IndexUnusable as exc:
+        return _fail(str(exc))
+    except (OSError, ValueError) as exc:
+        return _fail(f"kan ikke lese spørsmålsfilen «{args.queries}» ({exc}).")
+    searcher = Searcher(index, embedder)
+    print(f"{len(queries)} spørsmål, indeks {args.index} ({index.model})\n")
+    print(f"{'system':<8} {'nDCG@10':>8} {'Recall@10':>10} {'MRR':>6}")
+    per_mode = {}
+    for mode in evaluation.MODES:
+        scores = evaluation.evaluate_search(searcher, queries, mode=mode)
+        per_mode[mode] = scores
+        print(
+            f"{mode:<8} {evaluation.mean([s.ndcg for s in scores]):>8.3f} "
+            f"{evaluation.mean([s.recall for s in scores]):>10.3f} {evaluation.mean([s.reciprocal_rank for s in scores]):>6.3f}"
+        )
+    if args.verbose:
+        print("\nPer spørsmål (hybrid): id nDCG recall RR")
+        for s in per_mode["hybrid"]:
+            print(f"  {s.query_id:<6} {s.ndcg:.2f} {s.recall:.2f} {s.reciprocal_rank:.2f}")
+    themes_path = Path(args.themes) if args.themes else None
+    if themes_path and themes_path.exists():
+        accuracy, misses = evaluation.theme_accuracy(index.records, evaluation.read_jsonl(themes_path))
+        print(f"\ntemanøyaktighet: {accuracy:.3f}")
+        for miss in misses if args.verbose else []:
+            print(f"  bom: {miss}")
+    return 0
+
+
 def build_parser(settings: Settings) -> argparse.ArgumentParser:
     """The argument parser, with help text for every command."""
     parser = argparse.ArgumentParser(prog="absolutt_kb", description="Kunnskapsbase for ABSOLUTT-programmet.")
@@ -162,6 +199,13 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=KINDS, default=None, help="Bare poster av denne typen.")
     p.add_argument("--json", action="store_true", help="Skriv postene som JSON.")
     p.set_defaults(func=cmd_records)
+    eval_dir = Path("..") / "shared" / "eval"
+    p = sub.add_parser("eval", help="Mål søket (nDCG@10, Recall@10, MRR) mot håndlagde svar.")
+    p.add_argument("--queries", default=str(eval_dir / "queries.jsonl"), help="Spørsmål med svar (JSON Lines).")
+    p.add_argument("--themes", default=str(eval_dir / "themes.jsonl"), help="Poster med riktig tema (JSON Lines).")
+    p.add_argument("--index", default=str(settings.index_dir), help="Mappe med indeksen.")
+    p.add_argument("--verbose", action="store_true", help="Vis tall per spørsmål og bommer.")
+    p.set_defaults(func=cmd_eval)
     return parser
 
 

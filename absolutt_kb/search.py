@@ -82,13 +82,14 @@ class Searcher:
         keep = ids[0] >= 0
         return ids[0][keep], sims[0][keep]
 
-    def search(self, query: str, k: int = 10, kind: str | None = None) -> list[SearchHit]:
+    def search(self, query: str, k: int = 10, kind: str | None = None, mode: str = "hybrid") -> list[SearchHit]:
         """The best ``k`` records for ``query``.
 
         Args:
             query: Words or a question, Norwegian or English.
             k: How many hits.
             kind: Only records of this kind.
+            mode: "hybrid" (default), or "bm25" / "dense" alone (for evaluation).
 
         Returns:
             Hits, best first.
@@ -101,8 +102,10 @@ class Searcher:
             raise QueryError(f"Ukjent type «{kind}». Velg en av: {', '.join(KINDS)}.")
         terms = analyse(query)
         depth = max(200, 20 * k)
-        bm25_order, _ = self._bm25_ranking(terms)
-        dense_order, _ = self._dense_ranking(query, depth if kind is None else max(depth, 2000))
+        empty = np.zeros(0, dtype=np.int64)
+        bm25_order = self._bm25_ranking(terms)[0] if mode != "dense" else empty
+        dense_depth = depth if kind is None else max(depth, 2000)
+        dense_order = self._dense_ranking(query, dense_depth)[0] if mode != "bm25" else empty
 
         fused: dict[int, float] = {}
         for rank, i in enumerate(bm25_order[:depth]):
