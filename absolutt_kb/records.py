@@ -148,6 +148,7 @@ class Passage(Record):
 
     heading_path: tuple[str, ...] = ()
     position: int = 0
+    record_share: float = 0.0  # how much of the passage is list entries that became records
 
     kind: ClassVar[str] = "passage"
 

@@ -12,11 +12,16 @@ import numpy as np
 
 from absolutt_kb.embedder import Embedder
 from absolutt_kb.index import KnowledgeIndex
+from absolutt_kb.intent import wanted_kinds
 from absolutt_kb.records import KINDS, Record
 from absolutt_kb.text import analyse
 
 MAX_QUERY_CHARS = 500
 RRF_K = 60
+BM25_WEIGHT = 1.0
+DENSE_WEIGHT = 1.0
+KIND_BOOST = 0.3  # fused score is multiplied by 1 + KIND_BOOST for kinds the query asks for
+REPEAT_PENALTY = 0.5  # a passage that only repeats list entries (now records) counts half
 
 
 class QueryError(ValueError):
@@ -60,6 +65,7 @@ class Searcher:
         self.index = index
         self.embedder = embedder
         self._kinds = np.array([r.kind for r in index.records])
+        self._prior = np.array([1.0 - REPEAT_PENALTY * getattr(r, "record_share", 0.0) for r in index.records])
 
     def _bm25_ranking(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
         n = len(self.index.records)
@@ -109,9 +115,16 @@ class Searcher:
 
         fused: dict[int, float] = {}
         for rank, i in enumerate(bm25_order[:depth]):
-            fused[int(i)] = fused.get(int(i), 0.0) + 1.0 / (RRF_K + rank + 1)
+            fused[int(i)] = fused.get(int(i), 0.0) + BM25_WEIGHT / (RRF_K + rank + 1)
         for rank, i in enumerate(dense_order):
-            fused[int(i)] = fused.get(int(i), 0.0) + 1.0 / (RRF_K + rank + 1)
+            fused[int(i)] = fused.get(int(i), 0.0) + DENSE_WEIGHT / (RRF_K + rank + 1)
+        if mode == "hybrid":
+            for i in fused:
+                fused[i] *= self._prior[i]
+            for wanted in wanted_kinds(query):
+                for i in fused:
+                    if self._kinds[i] == wanted:
+                        fused[i] *= 1.0 + KIND_BOOST
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])
         if kind is not None:
             ranked = [(i, s) for i, s in ranked if self._kinds[i] == kind]

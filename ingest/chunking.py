@@ -40,6 +40,7 @@ class Chunk:
     text: str
     heading_path: tuple[str, ...]
     locator: str
+    record_words: int = 0
 
 
 def _split_long(text: str, max_words: int) -> list[str]:
@@ -66,12 +67,16 @@ def _split_long(text: str, max_words: int) -> list[str]:
     return parts
 
 
-def chunk_sections(sections: list[Section], policy: ChunkPolicy = ChunkPolicy()) -> list[Chunk]:
+def chunk_sections(
+    sections: list[Section], policy: ChunkPolicy = ChunkPolicy(), recorded: frozenset[int] = frozenset()
+) -> list[Chunk]:
     """Cut a document's sections into passages.
 
     Args:
         sections: The document's sections, in order.
         policy: Passage size.
+        recorded: ``id()`` of blocks that became records, so a chunk knows how
+            much of it repeats them.
 
     Returns:
         The chunks in reading order; each starts with its nearest heading.
@@ -80,15 +85,17 @@ def chunk_sections(sections: list[Section], policy: ChunkPolicy = ChunkPolicy())
     buffer: list[str] = []
     buffer_path: tuple[str, ...] = ()
     buffer_loc = ""
+    covered = 0
 
     def count() -> int:
         return sum(len(t.split()) for t in buffer)
 
     def flush() -> None:
-        nonlocal buffer
+        nonlocal buffer, covered
         if buffer and count() > 0:
-            chunks.append(Chunk(" ".join(buffer).strip(), buffer_path, buffer_loc))
+            chunks.append(Chunk(" ".join(buffer).strip(), buffer_path, buffer_loc, covered))
         buffer = []
+        covered = 0
 
     for section in sections:
         heading = section.heading_path[-1] if section.heading_path else ""
@@ -108,5 +115,7 @@ def chunk_sections(sections: list[Section], policy: ChunkPolicy = ChunkPolicy())
                     if heading:
                         buffer.append(f"({heading})")
                 buffer.append(piece)
+                if id(block) in recorded:
+                    covered += n
     flush()
     return chunks

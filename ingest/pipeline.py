@@ -103,9 +103,12 @@ def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy()) -> list
         return Source(document=doc.name, locator=locator)
 
     listed: set[str] = set()
+    recorded: set[int] = set()
     for section in sections:
         for entry in classify_section(section):
             text, loc = entry.block.text, entry.block.locator
+            if entry.kind:
+                recorded.add(id(entry.block))
             if entry.kind == "person":
                 for m in parse_person_entry(text):
                     records.append(_person(m, src(loc)))
@@ -190,7 +193,7 @@ def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy()) -> list
         )
 
     stem = slug(doc.name.rsplit(".", 1)[0], 40)
-    for n, chunk in enumerate(chunk_sections(sections, policy)):
+    for n, chunk in enumerate(chunk_sections(sections, policy, frozenset(recorded))):
         title = " › ".join(chunk.heading_path[-2:]) or doc.name
         records.append(
             Passage(
@@ -200,6 +203,7 @@ def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy()) -> list
                 source=src(chunk.locator),
                 heading_path=chunk.heading_path,
                 position=n,
+                record_share=round(chunk.record_words / max(1, len(chunk.text.split())), 3),
             )
         )
     return records

@@ -91,6 +91,20 @@ def test_every_command_has_help_text():
     parser = build_parser(Settings())
     sub = next(a for a in parser._actions if a.dest == "command")
     summaries = {action.dest: action.help for action in sub._choices_actions}
-    assert set(summaries) == {"ingest", "search", "records"} and all(summaries.values())
+    assert set(summaries) == {"ingest", "search", "records", "eval"} and all(summaries.values())
     for name, command in sub.choices.items():
         assert all(action.help for action in command._actions if action.dest != "help"), name
+
+
+def test_eval_prints_system_and_both_baselines(built, tmp_path, capsys):
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(
+        json.dumps({"id": "x1", "query": "foreldresamarbeid", "relevant": [
+            {"kind": "person", "match": ["Ola Bjørk"], "grade": 2}]}) + "\n",
+        encoding="utf-8",
+    )
+    assert main(["eval", "--queries", str(queries), "--themes", "", "--index", str(built.index_dir)]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.split()[:1] in (["hybrid"], ["bm25"], ["dense"])}
+    assert set(rows) == {"hybrid", "bm25", "dense"}
+    assert float(rows["hybrid"][1]) == 1.0  # Recall@10: Ola Bjørk is found

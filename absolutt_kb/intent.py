@@ -1,0 +1,34 @@
+"""What kind of answer a question asks for: "hvem" wants people, "eksempel" practice.
+
+Rule-based and transparent: each kind has a few Norwegian and English cue words
+(folded and stemmed like the index terms). A query that names a month or a
+date asks for gatherings.
+"""
+
+from __future__ import annotations
+
+import re
+
+from absolutt_kb.text import analyse
+
+CUES = {
+    "person": "hvem foredragsholder foredragsholdere innleder innledere ressursperson ressurspersoner speaker speakers "
+    "who ekspert eksperter fagperson fagpersoner forsker forskere foreleser forelesere snakke holde innlegg",
+    "practice": "praksiseksempel praksiseksempler eksempel eksempler praksis erfaring erfaringer kommuner "
+    "laget example examples practice",
+    "literature": "litteratur bok bøker rapport rapporter artikkel artikler forskning lese lesestoff "
+    "literature book books report reports reading skrevet",
+    "gathering": "samling samlinger samlingene dato datoer når program gathering gatherings",
+    "tip": "tips råd tip tips advice",
+}
+_MONTHS = re.compile(r"\b(januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)\b", re.I)
+_CUE_TERMS = {kind: set(analyse(words)) for kind, words in CUES.items()}
+
+
+def wanted_kinds(query: str) -> set[str]:
+    """The kinds of record the query's wording asks for (empty when it does not say)."""
+    terms = set(analyse(query))
+    kinds = {kind for kind, cues in _CUE_TERMS.items() if terms & cues}
+    if _MONTHS.search(query) or re.search(r"\b\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})\b", query):
+        kinds.add("gathering")
+    return kinds
