@@ -54,6 +54,7 @@ if query:
         record = hit.record
         with st.container(border=True):
             st.markdown(f"**{record.title}**", help=None)
-            st.caption(f"{KIND_LABELS[record.kind]} · Kilde: {record.source.document}, {record.source.locator}")
+            theme = f" · Tema: {record.themes[0].label}" if record.themes else ""
+            st.caption(f"{KIND_LABELS[record.kind]}{theme} · Kilde: {record.source.document}, {record.source.locator}")
             st.text(record.text[:600])
             st.caption(hit.why)

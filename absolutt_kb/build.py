@@ -18,7 +18,8 @@ import numpy as np
 
 from absolutt_kb.embedder import Embedder
 from absolutt_kb.index import KnowledgeIndex, build_index, index_text, load_index, read_manifest, IndexUnusable
-from absolutt_kb.records import KIND_LABELS, Record
+from absolutt_kb.records import KIND_LABELS, Record, with_changes
+from absolutt_kb.themes import ThemeLinker, load_taxonomy
 from ingest.chunking import ChunkPolicy
 from ingest.pipeline import extract_document, merge_records
 from ingest.readers import SUPPORTED_SUFFIXES, UnreadableDocument, read_document
@@ -172,6 +173,10 @@ def ingest_corpus(
     for i, key in enumerate(keys):
         if key in cache:
             vectors[i] = cache[key]
+
+    progress("knytter postene til programtemaene")
+    linker = ThemeLinker(load_taxonomy(), embedder)
+    records = [with_changes(r, themes=linker.link(texts[i], vectors[i])) for i, r in enumerate(records)]
 
     corpus = {
         "fingerprint": corpus_fingerprint(corpus_dir),

@@ -115,6 +115,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             r = hit.record
             print(f"{n:2}. [{r.kind}] {r.title}  ({hit.score:.4f})")
             print(f"    {hit.why}")
+            if r.themes:
+                print(f"    Tema: {r.themes[0].label}")
             print(f"    Kilde: {r.source.document}, {r.source.locator}")
     return status
 
