@@ -21,6 +21,7 @@ from absolutt_kb.index import KnowledgeIndex, build_index, index_text, load_inde
 from absolutt_kb.records import KIND_LABELS, Record, with_changes
 from absolutt_kb.themes import ThemeLinker, load_taxonomy
 from ingest.chunking import ChunkPolicy
+from ingest.links import link_records
 from ingest.pipeline import extract_document, merge_records
 from ingest.readers import SUPPORTED_SUFFIXES, UnreadableDocument, read_document
 
@@ -157,7 +158,7 @@ def ingest_corpus(
 
     if not any(r.ok for r in reports):
         raise NothingToIndex("Ingen dokumenter kunne leses, så ingen indeks ble bygget.", tuple(reports))
-    records = merge_records(records)
+    records = link_records(merge_records(records))
 
     cache = _previous_vectors(index_dir, embedder.name)
     texts = [index_text(r) for r in records]

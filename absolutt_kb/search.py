@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz import fuzz, process
 
 from absolutt_kb.embedder import Embedder
 from absolutt_kb.index import KnowledgeIndex
 from absolutt_kb.intent import wanted_kinds
 from absolutt_kb.records import KINDS, Record
-from absolutt_kb.text import analyse
+from absolutt_kb.text import STOPWORDS, analyse
+from ingest.names import fold
 
 MAX_QUERY_CHARS = 500
 RRF_K = 60
@@ -22,6 +24,8 @@ BM25_WEIGHT = 1.0
 DENSE_WEIGHT = 1.0
 KIND_BOOST = 0.3  # fused score is multiplied by 1 + KIND_BOOST for kinds the query asks for
 REPEAT_PENALTY = 0.5  # a passage that only repeats list entries (now records) counts half
+NAME_WEIGHT = 2.0  # a name typed (even misspelt) is a strong signal
+NAME_CUTOFF = 85
 
 
 class QueryError(ValueError):
@@ -66,6 +70,22 @@ class Searcher:
         self.embedder = embedder
         self._kinds = np.array([r.kind for r in index.records])
         self._prior = np.array([1.0 - REPEAT_PENALTY * getattr(r, "record_share", 0.0) for r in index.records])
+        self._row = {r.id: i for i, r in enumerate(index.records)}
+        # Name tokens of people (and aliases) and authors' surnames, folded (æ→ae, ø→o, å→a).
+        self._name_tokens: list[str] = []
+        self._name_rows: list[tuple[int, str]] = []
+        for i, r in enumerate(index.records):
+            if r.kind == "person":
+                names = [r.name, *r.aliases]
+            elif r.kind == "literature":
+                names = [a.split(",")[0] for a in r.authors if "," in a]
+            else:
+                continue
+            for name in names:
+                for token in fold(name).split():
+                    if len(token) >= 3:
+                        self._name_tokens.append(token)
+                        self._name_rows.append((i, name))
 
     def _bm25_ranking(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
         n = len(self.index.records)
@@ -78,6 +98,23 @@ class Searcher:
         scores = self.index.bm25.get_scores(known)
         order = np.argsort(-scores, kind="stable")
         return order[scores[order] > 0], scores
+
+    def _name_ranking(self, query: str) -> tuple[list[int], dict[int, str]]:
+        """People and works whose names the query spells, even with a typo or without æøå."""
+        tokens = [t for t in fold(query).split() if len(t) >= 4 and t not in STOPWORDS]
+        scores: dict[int, float] = {}
+        names: dict[int, str] = {}
+        for token in tokens:
+            for _, score, j in process.extract(token, self._name_tokens, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=20):
+                row, name = self._name_rows[j]
+                if score > scores.get(row, 0):
+                    scores[row], names[row] = score, name
+        people = sorted((r for r in scores if self._kinds[r] == "person"), key=lambda r: -scores[r])
+        ordered = list(people)
+        for row in people:  # a person's own works follow them
+            ordered += [self._row[l] for l in self.index.records[row].links if l in self._row and self._row[l] not in ordered and self._kinds[self._row[l]] == "literature"]
+        ordered += [r for r in sorted(scores, key=lambda r: -scores[r]) if r not in ordered]
+        return ordered, names
 
     def _dense_ranking(self, query: str, depth: int) -> tuple[np.ndarray, np.ndarray]:
         vector = self.embedder.embed_query(query).reshape(1, -1)
@@ -113,7 +150,10 @@ class Searcher:
         dense_depth = depth if kind is None else max(depth, 2000)
         dense_order = self._dense_ranking(query, dense_depth)[0] if mode != "bm25" else empty
 
+        name_order, names = self._name_ranking(query) if mode == "hybrid" else ([], {})
         fused: dict[int, float] = {}
+        for rank, i in enumerate(name_order):
+            fused[i] = fused.get(i, 0.0) + NAME_WEIGHT / (RRF_K + rank + 1)
         for rank, i in enumerate(bm25_order[:depth]):
             fused[int(i)] = fused.get(int(i), 0.0) + BM25_WEIGHT / (RRF_K + rank + 1)
         for rank, i in enumerate(dense_order):
@@ -129,12 +169,21 @@ class Searcher:
         if kind is not None:
             ranked = [(i, s) for i, s in ranked if self._kinds[i] == kind]
         term_set = set(terms)
-        return [self._hit(i, s, term_set) for i, s in ranked[:k]]
+        return [self._hit(i, s, term_set, names.get(i)) for i, s in ranked[:k]]
 
-    def _hit(self, i: int, score: float, terms: set[str]) -> SearchHit:
+    def _hit(self, i: int, score: float, terms: set[str], name: str | None = None) -> SearchHit:
         record = self.index.records[i]
         words = dict.fromkeys(w.strip(".,:;()«»\"!?") for w in record.title.split() + record.text.split())
         matched = list(dict.fromkeys(w for w in words if w and set(analyse(w)) & terms))
         matched = list({w.lower(): w for w in matched}.values())[:5]
-        why = f"Treff på ordene: {', '.join(matched)}" if matched else "Lignende innhold (betydning)"
+        reasons = []
+        if name and fold(name) not in fold(" ".join(matched)):
+            reasons.append(f"navnet ligner «{name}»")
+        reasons.append(f"ordene {', '.join(matched)}" if matched else "lignende innhold")
+        if record.themes:
+            reasons.append(f"tema {record.themes[0].label.split(' – ')[0]}")
+        linked = [self.index.records[self._row[l]] for l in record.links if l in self._row]
+        if linked:
+            reasons.append(f"knyttet til «{linked[0].title[:60]}»" + (f" og {len(linked) - 1} til" if len(linked) > 1 else ""))
+        why = "Treff fordi: " + "; ".join(reasons)
         return SearchHit(record=record, score=score, why=why)

@@ -64,3 +64,16 @@ def test_markdown_lists_under_other_headings_are_read_by_meaning():
     assert {p.owner for p in by_kind(records, "practice")} == {"Askøy kommune", "Bjørnafjorden kommune"}
     works = by_kind(records, "literature")
     assert {w.authors[0] for w in works} == {"Nordvik, K.", "Utdanningsdirektoratet", "Meld. St. 6"}
+
+
+def test_people_are_linked_to_the_works_they_wrote():
+    from pathlib import Path
+
+    from ingest.links import link_records
+    from ingest.pipeline import merge_records
+
+    doc = read_document(Path(__file__).parent / "fixtures/corpus/nettverkssamling-vestland.md")
+    records = {r.title: r for r in link_records(merge_records(extract_document(doc)))}
+    assert records["Tidlig innsats i praksis"].id in records["Kari Nordvik"].links
+    assert records["Kari Nordvik"].id in records["Tidlig innsats i praksis"].links
+    assert not records["Per Hansen"].links

@@ -1,0 +1,41 @@
+"""Search behaviour a user notices: names with typos, links, kinds asked for, the why-line."""
+
+from __future__ import annotations
+
+import pytest
+
+from absolutt_kb.search import QueryError, Searcher
+
+
+@pytest.fixture(scope="module")
+def searcher(built, embedder):
+    return Searcher(built.index, embedder)
+
+
+def test_misspelt_name_without_ae_oe_aa_finds_the_person_and_their_work(searcher):
+    hits = searcher.search("Kari Nordvk", k=3)
+    assert hits[0].record.name == "Kari Nordvik"
+    assert "navnet ligner" in hits[0].why
+    assert hits[1].record.kind == "literature" and hits[1].record.title == "Tidlig innsats i praksis"
+    assert hits[1].record.id in hits[0].record.links
+
+
+def test_a_who_question_lifts_people(searcher):
+    hits = searcher.search("hvem kan snakke om foreldresamarbeid", k=3)
+    assert {h.record.kind for h in hits[:2]} == {"person"}
+
+
+def test_why_line_is_norwegian_and_names_words_and_theme(searcher):
+    (hit,) = searcher.search("lærende nettverk", k=1, kind="literature")
+    assert hit.why.startswith("Treff fordi:") and "nettverk" in hit.why and "tema " in hit.why
+
+
+def test_unknown_kind_and_empty_query_are_refused_with_a_message(searcher):
+    with pytest.raises(QueryError, match="Ukjent type"):
+        searcher.search("skole", kind="bok")
+    with pytest.raises(QueryError):
+        searcher.search("")
+
+
+def test_long_query_is_cut_not_refused(searcher):
+    assert searcher.search("barnehage " * 400, k=2)
