@@ -99,7 +99,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         if args.batch and not query.strip():
             continue
         try:
-            hits = searcher.search(query, k=args.k, kind=args.kind)
+            hits = searcher.search(query, k=args.k, kind=args.kind, theme=args.theme)
         except QueryError as exc:
             if args.json:
                 _emit({"query": query, "error": str(exc)} if not args.batch else [])
@@ -192,6 +192,11 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     p.add_argument("--index", default=str(settings.index_dir), help="Mappe med indeksen.")
     p.add_argument("--k", type=int, default=10, help="Antall treff (standard 10).")
     p.add_argument("--kind", choices=KINDS, default=None, help="Bare treff av denne typen.")
+    p.add_argument(
+        "--theme",
+        default=None,
+        help="Bare treff med dette hovedtemaet (kunnskapsgrunnlag, framtidsbilder, utviklingsprosessen, roller-og-ansvar).",
+    )
     p.add_argument("--json", action="store_true", help="Skriv treffene som JSON.")
     p.add_argument("--batch", default=None, help="Fil med ett søk per linje; med --json én JSON-liste per linje.")
     p.set_defaults(func=cmd_search)

@@ -71,6 +71,7 @@ class Searcher:
         self._kinds = np.array([r.kind for r in index.records])
         self._prior = np.array([1.0 - REPEAT_PENALTY * getattr(r, "record_share", 0.0) for r in index.records])
         self._row = {r.id: i for i, r in enumerate(index.records)}
+        self._best_theme = [r.themes[0].id if r.themes else None for r in index.records]
         # Name tokens of people (and aliases) and authors' surnames, folded (æ→ae, ø→o, å→a).
         self._name_tokens: list[str] = []
         self._name_rows: list[tuple[int, str]] = []
@@ -125,7 +126,9 @@ class Searcher:
         keep = ids[0] >= 0
         return ids[0][keep], sims[0][keep]
 
-    def search(self, query: str, k: int = 10, kind: str | None = None, mode: str = "hybrid") -> list[SearchHit]:
+    def search(
+        self, query: str, k: int = 10, kind: str | None = None, mode: str = "hybrid", theme: str | None = None
+    ) -> list[SearchHit]:
         """The best ``k`` records for ``query``.
 
         Args:
@@ -133,6 +136,7 @@ class Searcher:
             k: How many hits.
             kind: Only records of this kind.
             mode: "hybrid" (default), or "bm25" / "dense" alone (for evaluation).
+            theme: Only records whose best theme is this theme id.
 
         Returns:
             Hits, best first.
@@ -147,7 +151,7 @@ class Searcher:
         depth = max(200, 20 * k)
         empty = np.zeros(0, dtype=np.int64)
         bm25_order = self._bm25_ranking(terms)[0] if mode != "dense" else empty
-        dense_depth = depth if kind is None else max(depth, 2000)
+        dense_depth = depth if kind is None and theme is None else max(depth, 2000)
         dense_order = self._dense_ranking(query, dense_depth)[0] if mode != "bm25" else empty
 
         name_order, names = self._name_ranking(query) if mode == "hybrid" else ([], {})
@@ -168,6 +172,8 @@ class Searcher:
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])
         if kind is not None:
             ranked = [(i, s) for i, s in ranked if self._kinds[i] == kind]
+        if theme is not None:
+            ranked = [(i, s) for i, s in ranked if self._best_theme[i] == theme]
         term_set = set(terms)
         return [self._hit(i, s, term_set, names.get(i)) for i, s in ranked[:k]]
 

@@ -39,3 +39,8 @@ def test_unknown_kind_and_empty_query_are_refused_with_a_message(searcher):
 
 def test_long_query_is_cut_not_refused(searcher):
     assert searcher.search("barnehage " * 400, k=2)
+
+
+def test_theme_filter_keeps_only_records_of_that_theme(searcher):
+    hits = searcher.search("barn og unge", k=5, theme="roller-og-ansvar")
+    assert hits and all(h.record.themes[0].id == "roller-og-ansvar" for h in hits)
