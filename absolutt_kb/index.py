@@ -51,7 +51,7 @@ def index_text(record: Record) -> str:
     elif isinstance(record, Gathering):
         parts = [record.title, record.text]
     elif isinstance(record, Passage):
-        parts = [" › ".join(record.heading_path), record.text]
+        parts = [" › ".join(record.heading_path), record.repaired_text or record.text]
     else:
         parts = [record.text]
     return ". ".join(p for p in parts if p)

@@ -149,6 +149,7 @@ class Passage(Record):
     heading_path: tuple[str, ...] = ()
     position: int = 0
     record_share: float = 0.0  # how much of the passage is list entries that became records
+    repaired_text: str = ""  # the text with OCR damage repaired; ``text`` keeps the original
 
     kind: ClassVar[str] = "passage"
 

@@ -30,6 +30,7 @@ from ingest.chunking import ChunkPolicy, chunk_sections
 from ingest.citations import parse_citation
 from ingest.gatherings import find_gatherings
 from ingest.names import ORG_PATTERN, fold
+from ingest.ocr import OcrRepairer, system_word_list
 from ingest.people import PersonMention, find_mentions, find_programme_people, find_signatures, parse_person_entry
 from ingest.practice import parse_practice
 from ingest.readers import Document
@@ -192,6 +193,7 @@ def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy()) -> list
             )
         )
 
+    repair = _ocr_repair_for(doc.text)
     stem = slug(doc.name.rsplit(".", 1)[0], 40)
     for n, chunk in enumerate(chunk_sections(sections, policy, frozenset(recorded))):
         title = " › ".join(chunk.heading_path[-2:]) or doc.name
@@ -204,9 +206,27 @@ def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy()) -> list
                 heading_path=chunk.heading_path,
                 position=n,
                 record_share=round(chunk.record_words / max(1, len(chunk.text.split())), 3),
+                repaired_text=repair(chunk.text) if repair else "",
             )
         )
     return records
+
+
+def _ocr_repair_for(text: str):
+    """A function that repairs this document's OCR damage, or None when it has none."""
+    words = re.findall(r"\w+", text.lower())
+    if sum(w in ("pa", "ma", "ogsa") for w in words) < 3:  # cheap test before loading the word list
+        return None
+    repairer = OcrRepairer(system_word_list())
+    if not repairer.looks_damaged(text):
+        return None
+    vocabulary = sorted({w for w in words if len(w) >= 6 and w in repairer.lexicon})
+
+    def repair(chunk: str) -> str:
+        fixed = repairer.repair(chunk, vocabulary)
+        return fixed if fixed != chunk else ""
+
+    return repair
 
 
 def _same_person(a: str, b: str) -> bool:

@@ -7,6 +7,11 @@ command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
+# Debian's Bokmål word list lets ingest repair OCR damage (optional: without it OCR'd text stays as it is).
+if [ ! -e /usr/share/dict/bokmaal ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  (apt-get install -y -qq wnorwegian >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wnorwegian >/dev/null 2>&1; }) \
+    || echo "Merk: fant ikke ordlista wnorwegian; OCR-reparasjon blir slått av." >&2
+fi
 stamp=.venv/.requirements.sha256
 want=$(sha256sum requirements.txt | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
