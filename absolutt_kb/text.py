@@ -1,7 +1,9 @@
 """Norwegian text analysis for keyword search: tokens, stopwords, stems, folding.
 
 Folding maps æ/ae→a, ø/oe→o, å/aa→a after stemming, so "læring", "laering"
-and OCR's "lering" meet in one term.
+and OCR's "lering" meet in one term. Compound words are also indexed by their
+parts when a Bokmål word list knows both ("skoleeierprogram" → "skoleeier" +
+"program"), so a search for a part finds the whole.
 """
 
 from __future__ import annotations
@@ -29,18 +31,48 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+MIN_PART = 4
+MIN_TAIL = 5  # "samarbeid|ende" and "medarbeider|skap" are not compounds
+
+
 @functools.lru_cache(maxsize=200_000)
 def _analyse_word(word: str) -> str:
     return fold_term(_STEMMER.stemWord(word))
 
 
-def analyse(text: str) -> list[str]:
+@functools.lru_cache(maxsize=200_000)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The two parts of a compound the word list knows, or () ("årshjul" → ("års", "hjul") is too short)."""
+    from ingest.ocr import system_word_list
+
+    lexicon = system_word_list()
+    if len(word) < MIN_PART + MIN_TAIL or not lexicon:
+        return ()
+    for cut in range(MIN_PART, len(word) - MIN_TAIL + 1):  # shortest known head first: kultur|skolen
+        head, tail = word[:cut], word[cut:]
+        if tail not in lexicon:
+            continue
+        for left in (head, head[:-1] if head.endswith(("s", "e")) else None):
+            if left and len(left) >= MIN_PART and left in lexicon:
+                return (left, tail)
+    return ()
+
+
+def analyse(text: str, *, compounds: bool = True) -> list[str]:
     """Index terms of ``text``: tokens without stopwords, stemmed and folded.
 
     Args:
         text: Any text.
+        compounds: Add the parts of compound words after the word itself.
 
     Returns:
         The terms, in order, repeats kept.
     """
-    return [_analyse_word(w) for w in _TOKEN.findall(normalise(text)) if w not in STOPWORDS]
+    terms = []
+    for word in _TOKEN.findall(normalise(text)):
+        if word in STOPWORDS:
+            continue
+        terms.append(_analyse_word(word))
+        if compounds:
+            terms.extend(_analyse_word(part) for part in compound_parts(word))
+    return terms

@@ -90,7 +90,9 @@ class ThemeLinker:
                 self._anchors.append((n, text))
                 texts.append(text)
         self._vectors = embedder.embed_passages(texts)
-        self._keywords = [{term: kw for kw in theme.keywords for term in analyse(kw)} for theme in themes]
+        self._keywords = [
+            {term: kw for kw in theme.keywords for term in analyse(kw, compounds=False)} for theme in themes
+        ]
 
     def link(self, text: str, vector: np.ndarray) -> tuple[ThemeLink, ...]:
         """Every theme scored for one record, best first.
@@ -103,7 +105,7 @@ class ThemeLinker:
             One link per theme, with evidence: the closest sub-theme and matched keywords.
         """
         sims = self._vectors @ vector
-        terms = set(analyse(text))
+        terms = set(analyse(text, compounds=False))  # whole words only: a keyword is a concept
         links = []
         for n, theme in enumerate(self.themes):
             rows = [i for i, (owner, _) in enumerate(self._anchors) if owner == n]

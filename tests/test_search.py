@@ -44,3 +44,14 @@ def test_long_query_is_cut_not_refused(searcher):
 def test_theme_filter_keeps_only_records_of_that_theme(searcher):
     hits = searcher.search("barn og unge", k=5, theme="roller-og-ansvar")
     assert hits and all(h.record.themes[0].id == "roller-og-ansvar" for h in hits)
+
+
+def test_compound_parts_are_indexed_beside_the_whole_word():
+    from absolutt_kb.text import analyse, compound_parts
+    from ingest.ocr import system_word_list
+
+    if not system_word_list():
+        pytest.skip("Debian's wnorwegian word list is not installed")
+    assert compound_parts("skoleeierprogram") == ("skoleeier", "program")
+    assert compound_parts("kulturskolen") == ("kultur", "skolen")
+    assert set(analyse("program")) <= set(analyse("skoleeierprogram"))
