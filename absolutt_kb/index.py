@@ -95,19 +95,20 @@ class KnowledgeIndex:
 
     def table(self) -> pd.DataFrame:
         """The records as a table (id, kind, title, text, document, locator)."""
-        return pd.DataFrame(
-            [
-                {
-                    "id": r.id,
-                    "kind": r.kind,
-                    "title": r.title,
-                    "text": r.text,
-                    "document": r.source.document,
-                    "locator": r.source.locator,
-                }
-                for r in self.records
-            ]
-        )
+        return records_table(self.records, with_data=False)
+
+
+def records_table(records: list[Record], *, with_data: bool = True) -> pd.DataFrame:
+    """One row a record; ``data`` holds the whole record as JSON when asked for."""
+    columns = ["id", "kind", "title", "text", "document", "locator"] + (["data"] if with_data else [])
+    rows = []
+    for r in records:
+        row = {"id": r.id, "kind": r.kind, "title": r.title, "text": r.text,
+               "document": r.source.document, "locator": r.source.locator}
+        if with_data:
+            row["data"] = json.dumps(r.to_dict(), ensure_ascii=False)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def build_index(
@@ -141,22 +142,7 @@ def build_index(
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}-building-", dir=index_dir.parent))
     try:
-        table = pd.DataFrame(
-            [
-                {
-                    "id": r.id,
-                    "kind": r.kind,
-                    "title": r.title,
-                    "text": r.text,
-                    "document": r.source.document,
-                    "locator": r.source.locator,
-                    "data": json.dumps(r.to_dict(), ensure_ascii=False),
-                }
-                for r in records
-            ],
-            columns=["id", "kind", "title", "text", "document", "locator", "data"],
-        )
-        table.to_parquet(staging / "records.parquet", index=False)
+        records_table(records).to_parquet(staging / "records.parquet", index=False)
 
         dim = int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else 0
         flat = faiss.IndexFlatIP(dim or 1)
