@@ -22,12 +22,13 @@ CUES = {
     "tip": "tips råd tip tips advice",
 }
 _MONTHS = re.compile(r"\b(januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)\b", re.I)
-_CUE_TERMS = {kind: set(analyse(words)) for kind, words in CUES.items()}
+# Whole words only: "følgeforskning" is research about the programme, not a request for literature.
+_CUE_TERMS = {kind: set(analyse(words, compounds=False)) for kind, words in CUES.items()}
 
 
 def wanted_kinds(query: str) -> set[str]:
     """The kinds of record the query's wording asks for (empty when it does not say)."""
-    terms = set(analyse(query))
+    terms = set(analyse(query, compounds=False))
     kinds = {kind for kind, cues in _CUE_TERMS.items() if terms & cues}
     if _MONTHS.search(query) or re.search(r"\b\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})\b", query):
         kinds.add("gathering")

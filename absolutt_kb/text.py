@@ -37,7 +37,27 @@ MIN_TAIL = 5  # "samarbeid|ende" and "medarbeider|skap" are not compounds
 
 @functools.lru_cache(maxsize=200_000)
 def _analyse_word(word: str) -> str:
-    return fold_term(_STEMMER.stemWord(word))
+    return fold_term(_derivation_base(_STEMMER.stemWord(word)))
+
+
+def _derivation_base(stem: str) -> str:
+    """Take a verbal noun or a -skap noun back to the word it is made from.
+
+    Snowball leaves "inkludering" and "eierskap" whole, so they never meet
+    "inkluderende" or "eier". The word list decides: "inkludering" → "inkludere"
+    is a verb, "eierskap" → "eier" is a word, "kunnskap" → "kunn" is not.
+    """
+    from ingest.ocr import system_word_list
+
+    lexicon = system_word_list()
+    if not lexicon:
+        return stem
+    for suffix in ("ning", "ing"):
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= 4 and stem[: -len(suffix)] + "e" in lexicon:
+            return _STEMMER.stemWord(stem[: -len(suffix)] + "e")
+    if stem.endswith("skap") and stem[:-4] in lexicon and len(stem) - 4 >= 4:
+        return _STEMMER.stemWord(stem[:-4])
+    return stem
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -50,7 +70,7 @@ def compound_parts(word: str) -> tuple[str, ...]:
         return ()
     for cut in range(MIN_PART, len(word) - MIN_TAIL + 1):  # shortest known head first: kultur|skolen
         head, tail = word[:cut], word[cut:]
-        if tail not in lexicon:
+        if tail not in lexicon or tail in STOPWORDS:  # "inkluder|ingen" is an ending, not "ingen"
             continue
         for left in (head, head[:-1] if head.endswith(("s", "e")) else None):
             if left and len(left) >= MIN_PART and left in lexicon:

@@ -55,3 +55,16 @@ def test_compound_parts_are_indexed_beside_the_whole_word():
     assert compound_parts("skoleeierprogram") == ("skoleeier", "program")
     assert compound_parts("kulturskolen") == ("kultur", "skolen")
     assert set(analyse("program")) <= set(analyse("skoleeierprogram"))
+
+
+def test_verbal_nouns_and_skap_nouns_meet_the_words_they_come_from():
+    from absolutt_kb.text import analyse
+    from ingest.ocr import system_word_list
+
+    if not system_word_list():
+        pytest.skip("Debian's wnorwegian word list is not installed")
+    assert analyse("inkludering") == analyse("inkluderende")
+    assert analyse("medvirkning") == analyse("medvirke")
+    assert "eier" in analyse("eierskap")
+    assert analyse("kunnskap") != analyse("kunne")  # "kunn" is not a word: kunnskap stays whole
+    assert "ingen" not in " ".join(analyse("inkluderingen"))  # an ending, not the word "ingen"
