@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from absolutt_kb.embedder import Embedder
-from absolutt_kb.index import KnowledgeIndex, build_index, index_text, load_index, read_manifest, IndexUnusable
+from absolutt_kb.index import FORMAT_VERSION, KnowledgeIndex, build_index, index_text, load_index, read_manifest, IndexUnusable
 from absolutt_kb.records import KIND_LABELS, Record, with_changes
 from absolutt_kb.themes import ThemeLinker, load_taxonomy
 from ingest.chunking import ChunkPolicy
@@ -91,6 +91,7 @@ def is_current(corpus_dir: Path, index_dir: Path, model: str) -> bool:
     return bool(
         manifest
         and manifest.get("model") == model
+        and manifest.get("format_version") == FORMAT_VERSION
         and manifest.get("corpus", {}).get("fingerprint") == corpus_fingerprint(corpus_dir)
     )
 

