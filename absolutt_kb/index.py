@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from absolutt_kb.records import Gathering, Passage, Person, PracticeExample, Record, Work, record_from_dict
-from absolutt_kb.text import analyse
+from absolutt_kb.text import keyword_terms
 
 FORMAT_VERSION = 2  # raise when the files or the keyword analysis change: older indexes are rebuilt
 MANIFEST = "manifest.json"
@@ -155,7 +155,7 @@ def build_index(
         np.save(staging / "centroid.npy", centroid.astype(np.float32), allow_pickle=False)
 
         retriever = bm25s.BM25()
-        retriever.index([analyse(index_text(r)) or [""] for r in records], show_progress=False)
+        retriever.index([keyword_terms(index_text(r)) or [""] for r in records], show_progress=False)
         retriever.save(str(staging / "bm25"), show_progress=False)
 
         manifest = {

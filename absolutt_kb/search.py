@@ -16,10 +16,11 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from absolutt_kb.embedder import Embedder
+from absolutt_kb.glossary import norwegian_equivalents
 from absolutt_kb.index import KnowledgeIndex
 from absolutt_kb.intent import wanted_kinds
 from absolutt_kb.records import KINDS, Record
-from absolutt_kb.text import STOPWORDS, analyse
+from absolutt_kb.text import STOPWORDS, analyse, keyword_terms
 from ingest.names import fold
 
 MAX_QUERY_CHARS = 500
@@ -151,7 +152,7 @@ class Searcher:
         query = check_query(query)
         if kind is not None and kind not in KINDS:
             raise QueryError(f"Ukjent type «{kind}». Velg en av: {', '.join(KINDS)}.")
-        terms = analyse(query)
+        terms = keyword_terms(query)
         depth = max(200, 20 * k) if kind is None and theme is None else max(200, 20 * k, 2000)
         fused: dict[int, float] = {}
         if mode != "dense":
@@ -159,7 +160,9 @@ class Searcher:
             for i in order[:depth]:
                 fused[int(i)] = fused.get(int(i), 0.0) + BM25_WEIGHT * float(scores[i] / scores[order[0]])
         if mode != "bm25":
-            ids, sims, mean = self._dense_ranking(query, depth)
+            # In hybrid mode an English query is embedded with its Norwegian glossary words beside it.
+            bridged = f"{query} {norwegian_equivalents(query)}".strip() if mode == "hybrid" else query
+            ids, sims, mean = self._dense_ranking(bridged, depth)
             if len(ids):
                 span = max(float(sims[0]) - mean, 1e-6)
                 for i, sim in zip(ids, sims):

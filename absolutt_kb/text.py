@@ -96,3 +96,11 @@ def analyse(text: str, *, compounds: bool = True) -> list[str]:
         if compounds:
             terms.extend(_analyse_word(part) for part in compound_parts(word))
     return terms
+
+
+def keyword_terms(text: str) -> list[str]:
+    """Terms for the keyword index and keyword queries: ``analyse`` terms, plus
+    the Norwegian equivalents of English words from the glossary."""
+    from absolutt_kb.glossary import norwegian_equivalents
+
+    return analyse(text) + analyse(norwegian_equivalents(text))

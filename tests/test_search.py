@@ -68,3 +68,18 @@ def test_verbal_nouns_and_skap_nouns_meet_the_words_they_come_from():
     assert "eier" in analyse("eierskap")
     assert analyse("kunnskap") != analyse("kunne")  # "kunn" is not a word: kunnskap stays whole
     assert "ingen" not in " ".join(analyse("inkluderingen"))  # an ending, not the word "ingen"
+
+
+def test_an_english_question_finds_the_norwegian_speaker(searcher):
+    hits = searcher.search("Who can talk about leadership of learning networks?", k=3, mode="bm25")
+    assert "Per Hansen" in [h.record.title for h in hits if h.record.kind == "person"]
+
+
+def test_glossary_adds_norwegian_words_for_english_ones_only():
+    from absolutt_kb.glossary import norwegian_equivalents
+    from ingest.ocr import system_word_list
+
+    assert "ledelse" in norwegian_equivalents("School Leadership").split()
+    assert "barnehage" in norwegian_equivalents("kindergartens")
+    if system_word_list():
+        assert norwegian_equivalents("En plan for elevene i barnehagen") == ""
