@@ -28,6 +28,7 @@ BM25_WEIGHT = 1.0
 DENSE_WEIGHT = 0.7  # dense alone is the weaker list; 0.5–0.7 gave the same ranking quality, 1.0+ worse
 KIND_BOOST = 0.3  # fused score is multiplied by 1 + KIND_BOOST for kinds the query asks for
 REPEAT_PENALTY = 0.5  # a passage that only repeats list entries (now records) counts half
+SAME_SECTION_DECAY = 0.7  # the n-th piece of one section counts 0.7**n: one section, one place on the page
 NAME_WEIGHT = 1.0  # a name typed (even misspelt) counts as much as the best keyword hit
 NAME_CUTOFF = 85
 
@@ -178,12 +179,28 @@ class Searcher:
                     if self._kinds[i] == wanted:
                         fused[i] *= 1.0 + KIND_BOOST
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])
+        if mode == "hybrid":
+            ranked = self._one_place_per_section(ranked)
         if kind is not None:
             ranked = [(i, s) for i, s in ranked if self._kinds[i] == kind]
         if theme is not None:
             ranked = [(i, s) for i, s in ranked if self._best_theme[i] == theme]
         term_set = set(terms)
         return [self._hit(i, s, term_set, names.get(i)) for i, s in ranked[:k]]
+
+    def _one_place_per_section(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Rank again so the pieces of one long section do not fill the page one after another."""
+        seen: dict[tuple[str, str], int] = {}
+        decayed = []
+        for i, score in ranked:
+            record = self.index.records[i]
+            if record.kind == "passage":
+                section = (record.source.document, record.title)
+                n = seen.get(section, 0)
+                seen[section] = n + 1
+                score *= SAME_SECTION_DECAY**n
+            decayed.append((i, score))
+        return sorted(decayed, key=lambda kv: -kv[1])
 
     def _hit(self, i: int, score: float, terms: set[str], name: str | None = None) -> SearchHit:
         record = self.index.records[i]
