@@ -1,60 +1,22 @@
-"""ABSOLUTT kunnskapsbase: search page.
+"""ABSOLUTT kunnskapsbase: the Streamlit app.
 
-A thin script: read the query, call the library, show the result. The index is
-loaded once per process and never built here.
+Thin: each page in ``views/`` reads input, calls the library in ``absolutt_kb/``
+and shows the result. The index is loaded once per process and never built here.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from absolutt_kb.config import Settings
-from absolutt_kb.embedder import EmbedderUnavailable, make_embedder
-from absolutt_kb.index import IndexUnusable, load_index
-from absolutt_kb.records import KIND_LABELS
-from absolutt_kb.search import QueryError, Searcher
-
 st.set_page_config(page_title="ABSOLUTT kunnskapsbase", page_icon="📚", layout="wide")
 
-
-@st.cache_resource(show_spinner="Laster kunnskapsbasen …")
-def get_searcher(index_dir: str, model: str) -> Searcher:
-    """The index and model, loaded once per process."""
-    index = load_index(index_dir)
-    return Searcher(index, make_embedder(model))
-
-
-settings = Settings.from_env()
-st.title("ABSOLUTT kunnskapsbase")
-st.caption("Finn ressurspersoner, litteratur, praksiseksempler, tips og samlinger i programmaterialet.")
-
-try:
-    searcher = get_searcher(str(settings.index_dir), settings.model)
-except (IndexUnusable, EmbedderUnavailable) as exc:
-    st.error(str(exc))
-    st.stop()
-
-query = st.text_input(
-    "Hva leter du etter?",
-    placeholder="For eksempel: hvem kan holde innlegg om inkludering?",
-    help="Skriv et spørsmål eller noen stikkord, på norsk eller engelsk.",
-)
-kinds = {"Alle": None} | {label: kind for kind, label in KIND_LABELS.items()}
-chosen = st.selectbox("Type", list(kinds), index=0)
-
-if query:
-    try:
-        hits = searcher.search(query, k=10, kind=kinds[chosen])
-    except QueryError as exc:
-        st.info(str(exc))
-        hits = []
-    if query and not hits:
-        st.info("Ingen treff. Prøv andre ord, eller fjern typefilteret.")
-    for hit in hits:
-        record = hit.record
-        with st.container(border=True):
-            st.markdown(f"**{record.title}**", help=None)
-            theme = f" · Tema: {record.themes[0].label}" if record.themes else ""
-            st.caption(f"{KIND_LABELS[record.kind]}{theme} · Kilde: {record.source.document}, {record.source.locator}")
-            st.text(record.text[:600])
-            st.caption(hit.why)
+pages = [
+    st.Page("views/search.py", title="Søk", icon=":material/search:", url_path="sok", default=True),
+    st.Page("views/person.py", title="Personer", icon=":material/person:", url_path="person"),
+    st.Page("views/literature.py", title="Litteratur", icon=":material/menu_book:", url_path="litteratur"),
+    st.Page("views/themes.py", title="Programtemaer", icon=":material/category:", url_path="temaer"),
+    st.Page("views/planner.py", title="Planlegg samling", icon=":material/event_note:", url_path="samling"),
+    st.Page("views/document.py", title="Dokumenter", icon=":material/description:", url_path="dokument"),
+    st.Page("views/upload.py", title="Legg til dokumenter", icon=":material/upload_file:", url_path="opplasting"),
+]
+st.navigation(pages).run()

@@ -15,6 +15,7 @@ or the configured model gives ``IndexError`` with a message, never wrong answers
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -89,6 +90,16 @@ class KnowledgeIndex:
     bm25: bm25s.BM25
     manifest: dict
     centroid: np.ndarray
+
+    @functools.cached_property
+    def rows_by_id(self) -> dict[str, int]:
+        """Row number of each record id."""
+        return {r.id: i for i, r in enumerate(self.records)}
+
+    @functools.cached_property
+    def by_id(self) -> dict[str, Record]:
+        """Each record by its id."""
+        return {r.id: r for r in self.records}
 
     @property
     def model(self) -> str:

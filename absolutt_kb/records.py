@@ -41,6 +41,7 @@ class ThemeLink:
     label: str
     score: float
     evidence: str = ""
+    subtheme: str = ""  # the closest sub-theme, "" when the theme's description itself was closest
 
 
 @dataclass(frozen=True, kw_only=True)

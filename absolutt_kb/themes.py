@@ -115,5 +115,9 @@ class ThemeLinker:
             evidence = f"nærmest «{self._anchors[best_row][1]}»"
             if matched:
                 evidence += "; ord: " + ", ".join(matched[:4])
-            links.append(ThemeLink(id=theme.id, label=theme.title, score=round(score, 4), evidence=evidence))
+            anchor = self._anchors[best_row][1]
+            subtheme = anchor if anchor in theme.subthemes else ""
+            links.append(
+                ThemeLink(id=theme.id, label=theme.title, score=round(score, 4), evidence=evidence, subtheme=subtheme)
+            )
         return tuple(sorted(links, key=lambda link: -link.score))

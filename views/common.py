@@ -1,0 +1,88 @@
+"""What every page shares: the loaded knowledge base and how a record is shown.
+
+Everything taken from documents goes through ``escape`` or ``st.text``: it is
+shown as text, never as Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from absolutt_kb.config import Settings
+from absolutt_kb.embedder import EmbedderUnavailable, make_embedder
+from absolutt_kb.index import IndexUnusable, load_index
+from absolutt_kb.markdown import escape
+from absolutt_kb.records import KIND_LABELS, Person, Record
+from absolutt_kb.search import Searcher
+
+KIND_COLOURS = {
+    "person": "blue", "literature": "violet", "practice": "green", "tip": "orange",
+    "question": "yellow", "gathering": "red", "passage": "gray",
+}
+PAGES = {
+    "search": "views/search.py",
+    "person": "views/person.py",
+    "literature": "views/literature.py",
+    "themes": "views/themes.py",
+    "planner": "views/planner.py",
+    "document": "views/document.py",
+    "upload": "views/upload.py",
+}
+
+
+@st.cache_resource(show_spinner="Laster kunnskapsbasen …")
+def _searcher(index_dir: str, model: str, generation: str) -> Searcher:
+    """The index and model, loaded once per process (and again when the index is rebuilt)."""
+    return Searcher(load_index(index_dir), make_embedder(model))
+
+
+def settings() -> Settings:
+    """The app's settings (from ``ABSOLUTT_KB_*``)."""
+    return Settings.from_env()
+
+
+def _generation(index_dir) -> str:  # noqa: ANN001
+    manifest = index_dir / "manifest.json"
+    return str(manifest.stat().st_mtime_ns) if manifest.exists() else "none"
+
+
+def searcher() -> Searcher:
+    """The loaded knowledge base, or a clear message and the page stops."""
+    config = settings()
+    try:
+        return _searcher(str(config.index_dir), config.model, _generation(config.index_dir))
+    except (IndexUnusable, EmbedderUnavailable) as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+def reload() -> None:
+    """Forget the loaded knowledge base, so the next page load reads the new index."""
+    _searcher.clear()
+
+
+def badges(record: Record) -> None:
+    """Kind and best theme as small coloured labels."""
+    with st.container(horizontal=True, gap="small"):
+        st.badge(KIND_LABELS[record.kind], color=KIND_COLOURS[record.kind])
+        if record.themes:
+            theme = record.themes[0]
+            st.badge(theme.label, icon=":material/label:", color="primary", help=escape(theme.evidence))
+
+
+def card(record: Record, why: str = "", *, key: str = "") -> None:
+    """One record as a card: title, kind and theme, text, source, why it matched and where to go next."""
+    with st.container(border=True):
+        st.markdown(f"**{escape(record.title)}**")
+        badges(record)
+        text = record.text if len(record.text) <= 500 else record.text[:500].rsplit(" ", 1)[0] + " …"
+        st.text(text)
+        st.caption(f"Kilde: {escape(record.source.document)}, {escape(record.source.locator)}")
+        if why:
+            st.caption(escape(why))
+        with st.container(horizontal=True, gap="small"):
+            if isinstance(record, Person):
+                st.page_link(PAGES["person"], label="Personside", icon=":material/person:",
+                             query_params={"id": record.id})
+            st.page_link(PAGES["document"], label="Vis i dokumentet", icon=":material/description:",
+                         query_params={"id": record.id})

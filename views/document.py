@@ -1,0 +1,27 @@
+"""Kilde: a record's document, its passages in reading order, with the chosen one opened."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from absolutt_kb.browse import containing_passage, document_records
+from absolutt_kb.markdown import escape
+from views.common import searcher
+
+kb = searcher()
+documents = sorted({r.source.document for r in kb.index.records})
+record = kb.index.by_id.get(st.query_params.get("id", ""))
+wanted = record.source.document if record else st.query_params.get("doc")
+document = st.selectbox("Dokument", documents, index=documents.index(wanted) if wanted in documents else 0)
+st.title(document)
+if record and record.source.document == document:
+    st.info(f"Du kom fra «{escape(record.title)}» ({escape(record.source.locator)}).")
+
+passages = document_records(kb.index, document)
+if not passages:
+    st.caption("Dokumentet har ingen lengre tekstutdrag.")
+here = containing_passage(passages, record) if record and record.source.document == document else None
+for passage in passages:
+    opened = here is not None and passage.id == here.id
+    with st.expander(f"{escape(passage.title)} · {escape(passage.source.locator)}", expanded=opened):
+        st.text(passage.text)

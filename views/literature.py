@@ -1,0 +1,52 @@
+"""Litteratur: the works, filterable, each with its full citation and APA to copy; the list exported."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from absolutt_kb.bibliography import apa, to_bibtex, to_csv, to_ris
+from absolutt_kb.browse import primary_theme
+from absolutt_kb.markdown import escape
+from absolutt_kb.records import Work
+from views.common import badges, searcher
+
+kb = searcher()
+st.title("Litteratur")
+st.caption("Litteratur fra programmets lister og dokumenter. Kopier en referanse, eller last ned lista.")
+works = sorted((r for r in kb.index.records if isinstance(r, Work)), key=lambda w: (w.authors[:1], w.year or 0))
+themes = {r.themes[0].id: r.themes[0].label for r in works if r.themes}
+
+col1, col2 = st.columns([2, 1])
+words = col1.text_input("Søk i litteraturen", placeholder="For eksempel: skoleeier, ledelse, Fullan")
+theme = col2.selectbox("Programtema", [None, *sorted(themes)], format_func=lambda t: "Alle temaer" if t is None else themes[t])
+if words.strip():
+    found = {h.record.id for h in kb.search(words, k=len(works) or 1, kind="literature")} if any(c.isalnum() for c in words) else set()
+    works = [w for w in works if w.id in found]
+if theme:
+    works = [w for w in works if primary_theme(w) == theme]
+
+st.write(f"{len(works)} verk")
+with st.container(horizontal=True, gap="small"):
+    st.download_button("Last ned RIS", to_ris(works), "litteratur.ris", "application/x-research-info-systems",
+                       icon=":material/download:", disabled=not works)
+    st.download_button("Last ned BibTeX", to_bibtex(works), "litteratur.bib", "application/x-bibtex",
+                       icon=":material/download:", disabled=not works)
+    st.download_button("Last ned CSV", to_csv(works), "litteratur.csv", "text/csv",
+                       icon=":material/download:", disabled=not works)
+
+view = st.segmented_control("Visning", ["Kort", "Tabell"], default="Kort")
+if view == "Tabell":
+    st.dataframe(
+        pd.DataFrame({"Forfattere": ["; ".join(w.authors) for w in works], "År": [w.year for w in works],
+                      "Tittel": [w.title for w in works], "Tema": [w.themes[0].label if w.themes else "" for w in works]}),
+        hide_index=True,
+    )
+else:
+    for work in works:
+        with st.container(border=True):
+            st.markdown(f"**{escape(work.title)}**")
+            badges(work)
+            st.caption(f"Full referanse fra kilden: {escape(work.citation)}")
+            st.code(apa(work), language=None, wrap_lines=True)
+            st.caption(f"Kilde: {escape(work.source.document)}, {escape(work.source.locator)} · APA 7: kopier med knappen i feltet")
