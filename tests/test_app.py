@@ -1,10 +1,12 @@
-"""The search page, driven headless with Streamlit's AppTest."""
+"""Every page of the app, driven headless with Streamlit's AppTest on the fixture corpus."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from docx import Document
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).parent.parent / "app.py")
@@ -13,29 +15,131 @@ APP = str(Path(__file__).parent.parent / "app.py")
 @pytest.fixture()
 def app(built, monkeypatch):
     monkeypatch.setenv("ABSOLUTT_KB_INDEX", str(built.index_dir))
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=90)
     at.run()
     return at
 
 
-def test_page_opens_with_a_search_box_in_norwegian(app):
+def _texts(at) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "text", "info", "title", "subheader", "error", "success")
+             for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_search_page_opens_with_a_norwegian_box_and_examples(app):
     assert not app.exception
     assert app.title[0].value == "ABSOLUTT kunnskapsbase"
     assert app.text_input[0].label == "Hva leter du etter?"
+    assert any("inkludering" in b.label for b in app.button)
 
 
-def test_search_shows_cards_with_source(app):
+def test_clicking_an_example_searches_for_it(app):
+    example = next(b for b in app.button if "inkludering" in b.label)
+    example.click().run()
+    assert not app.exception
+    assert app.text_input[0].value == example.label
+    assert "Kilde:" in _texts(app)
+
+
+def test_search_shows_cards_with_kind_theme_source_and_why(app):
     app.text_input[0].input("foreldresamarbeid").run()
     assert not app.exception
-    titles = [m.value for m in app.markdown]
-    assert any("Ola Bjørk" in t for t in titles)
-    assert any("Kilde:" in c.value for c in app.caption)
+    text = _texts(app)
+    assert "**Ola Bjørk**" in text and "Kilde:" in text and "Treff fordi" in text
+    assert any("badge[Personer]" in m.value for m in app.markdown)
+    assert app.tabs[0].label.startswith("Alle (")
 
 
-def test_nonsense_query_gets_a_message_not_a_stack_trace(app):
+def test_kind_filter_keeps_only_that_kind(app):
+    app.selectbox[0].set_value("literature")
+    app.text_input[0].input("tidlig innsats").run()
+    assert [t.label.split(" (")[0] for t in app.tabs] == ["Alle", "Litteratur"]
+
+
+def test_nonsense_and_empty_results_get_a_message_not_a_stack_trace(app):
     app.text_input[0].input("!!! ???").run()
     assert not app.exception
     assert any("ingen ord" in i.value for i in app.info)
+    app.text_input[0].input("x" * 3000).run()
+    assert not app.exception
+    assert any("langt" in w.value for w in app.warning)
+
+
+def test_document_text_is_never_markup(app):
+    app.text_input[0].input("digital dømmekraft elevrådet").run()
+    assert not app.exception
+    shown = _texts(app)
+    assert "<script>" in shown or "\\<script\\>" in shown  # shown, as text
+    for element in app.markdown:  # nothing that Markdown would turn into a tag or a link
+        assert "<script" not in element.value.replace("\\<", "") and "](javascript" not in element.value
+    assert not app.get("html")
+
+
+def test_person_page_shows_affiliation_topics_mentions_and_works(app):
+    app.switch_page("views/person.py")
+    app.query_params["id"] = "person:kari-nordvik"
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Kari Nordvik"
+    text = _texts(app)
+    assert "Universitetet i Bergen" in text and "tidlig innsats" in text
+    assert "Tidlig innsats i praksis" in text  # her work, as APA
+    assert [s.value for s in app.subheader] == ["Her er personen nevnt", "Litteratur av personen", "Andre personer på samme tema"]
+
+
+def test_literature_page_gives_apa_and_exports(app):
+    app.switch_page("views/literature.py").run()
+    assert not app.exception
+    assert any(c.value.startswith("Nordvik, K., & Lie, T. (2019). Tidlig innsats i praksis.") for c in app.code)
+    labels = [b.label for b in app.get("download_button")]
+    assert labels == ["Last ned RIS", "Last ned BibTeX", "Last ned CSV"]
+    app.text_input[0].input("nettverk").run()
+    assert not app.exception
+    assert "1 verk" in _texts(app) or "2 verk" in _texts(app)
+
+
+def test_theme_page_counts_and_lists_records_of_a_theme(app):
+    app.switch_page("views/themes.py").run()
+    assert not app.exception
+    assert app.title[0].value == "Programtemaer"
+    assert app.get("arrow_vega_lite_chart") or app.get("vega_lite_chart")
+    assert "poster:" in _texts(app)
+
+
+def test_planner_proposes_a_pack_and_offers_markdown_and_docx(app):
+    app.switch_page("views/planner.py").run()
+    app.selectbox[0].set_value("framtidsbilder").run()
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.subheader[0].value.startswith("Samling: Framtidsbilder")
+    downloads = app.get("download_button")
+    assert [d.label for d in downloads] == ["Last ned Markdown", "Last ned Word (DOCX)"]
+
+
+def test_document_page_opens_the_passage_a_record_came_from(app):
+    app.switch_page("views/document.py")
+    app.query_params["id"] = "person:kari-nordvik"
+    app.run()
+    assert not app.exception
+    assert "Du kom fra «Kari Nordvik»" in app.info[0].value
+    assert [e for e in app.expander if e.proto.expanded]
+
+
+def test_upload_is_closed_without_a_configured_password(app):
+    app.switch_page("views/upload.py").run()
+    assert not app.exception
+    assert "slått av" in app.info[0].value
+    assert not app.get("file_uploader")
+
+
+def test_upload_asks_for_the_password_and_refuses_a_wrong_one(app):
+    app.secrets["admin_password"] = "riktig-passord"
+    app.switch_page("views/upload.py").run()
+    app.text_input[0].input("feil")
+    app.get("form_submit_button")[0].click().run() if app.get("form_submit_button") else app.button[0].click().run()
+    assert not app.exception
+    assert "Feil passord" in app.error[0].value
+    assert not app.get("file_uploader")
 
 
 def test_missing_index_says_how_to_build_it(tmp_path, monkeypatch):

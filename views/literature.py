@@ -21,7 +21,7 @@ col1, col2 = st.columns([2, 1])
 words = col1.text_input("Søk i litteraturen", placeholder="For eksempel: skoleeier, ledelse, Fullan")
 theme = col2.selectbox("Programtema", [None, *sorted(themes)], format_func=lambda t: "Alle temaer" if t is None else themes[t])
 if words.strip():
-    found = {h.record.id for h in kb.search(words, k=len(works) or 1, kind="literature")} if any(c.isalnum() for c in words) else set()
+    found = {h.record.id for h in kb.search(words, k=len(works) or 1, kind="literature", mode="bm25")} if any(c.isalnum() for c in words) else set()
     works = [w for w in works if w.id in found]
 if theme:
     works = [w for w in works if primary_theme(w) == theme]
