@@ -72,7 +72,7 @@ def badges(record: Record) -> None:
 
 def card(record: Record, why: str = "", *, key: str = "") -> None:
     """One record as a card: title, kind and theme, text, source, why it matched and where to go next."""
-    with st.container(border=True):
+    with st.container(border=True, key=f"card-{key}" if key else None):
         st.markdown(f"**{escape(record.title)}**")
         badges(record)
         text = record.text if len(record.text) <= 500 else record.text[:500].rsplit(" ", 1)[0] + " …"

@@ -72,9 +72,9 @@ if query.strip():
         present = [k for k in KIND_LABELS if any(h.record.kind == k for h in hits)]
         tabs = st.tabs([f"Alle ({len(hits)})"] + [f"{KIND_LABELS[k]} ({sum(h.record.kind == k for h in hits)})" for k in present])
         with tabs[0]:
-            for hit in hits[:10]:
-                card(hit.record, hit.why)
+            for n, hit in enumerate(hits[:10]):
+                card(hit.record, hit.why, key=f"all-{n}")
         for tab, k in zip(tabs[1:], present):
             with tab:
-                for hit in (h for h in hits if h.record.kind == k):
-                    card(hit.record, hit.why)
+                for n, hit in enumerate(h for h in hits if h.record.kind == k):
+                    card(hit.record, hit.why, key=f"{k}-{n}")

@@ -1,0 +1,132 @@
+"""The real app in headless Chromium, through the three journeys users make.
+
+Runs ``streamlit run app.py`` on the bundled corpus (plus a document with
+script in it) and drives it with Playwright and Debian's ``chromium``, which
+``.ci/run`` installs. Skipped, with the reason, where no Chromium is installed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from absolutt_kb.build import ingest_corpus
+
+REPO = Path(__file__).parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed (.ci/run installs it)")
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, embedder):
+    corpus = tmp_path_factory.mktemp("e2e-corpus")
+    for path in (REPO / "corpus").iterdir():
+        shutil.copy(path, corpus / path.name)
+    shutil.copy(REPO / "tests" / "fixtures" / "corpus" / "farlig-innhold.txt", corpus)
+    index = tmp_path_factory.mktemp("e2e-index") / "index"
+    ingest_corpus(corpus, index, embedder)
+    port = _free_port()
+    env = os.environ | {"ABSOLUTT_KB_CORPUS": str(corpus), "ABSOLUTT_KB_INDEX": str(index)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.3)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    yield page
+    context.close()
+
+
+def _search(page, url: str, query: str) -> str:
+    page.goto(url)
+    box = page.get_by_role("textbox", name="Hva leter du etter?")
+    box.fill(query)
+    box.press("Enter")
+    page.get_by_text("Kilde:").first.wait_for(timeout=60_000)
+    return page.locator("[data-testid='stMain']").inner_text()
+
+
+def test_coordinator_finds_a_speaker_on_inclusion(page, server):
+    _search(page, server, "hvem kan holde innlegg om inkludering?")
+    page.get_by_text("Personside").first.wait_for(timeout=30_000)
+    first_cards = page.locator("[class*='st-key-card-all-']").all_inner_texts()[:5]
+    assert any("Personer" in card and "inklud" in card.lower() for card in first_cards), first_cards
+    page.get_by_text("Personside").first.click()
+    page.get_by_text("Her er personen nevnt").wait_for(timeout=30_000)
+
+
+def test_participant_finds_the_namsos_annual_wheel(page, server):
+    _search(page, server, "har noen laget et årshjul for styringsdokumentene?")
+    first_cards = page.locator("[class*='st-key-card-all-']").all_inner_texts()[:3]
+    assert any("Namsos" in card and "årshjul" in card.lower() for card in first_cards), first_cards
+
+
+def test_facilitator_builds_and_downloads_a_framtidsbilder_pack(page, server):
+    page.goto(f"{server}/samling")
+    page.get_by_text("Tema for samlingen").wait_for(timeout=60_000)
+    page.locator("[data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="Framtidsbilder – Hvor vil vi?").click()
+    page.get_by_role("button", name="Foreslå innhold").click()
+    page.get_by_text("Samling: Framtidsbilder").first.wait_for(timeout=60_000)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Last ned Word (DOCX)").click()
+    doc = Document(io.BytesIO(Path(info.value.path()).read_bytes()))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[0].startswith("Samling: Framtidsbilder") and "Foredragsholdere og ressurspersoner" in headings
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Last ned Markdown").click()
+    markdown = Path(info.value.path()).read_text(encoding="utf-8")
+    assert markdown.startswith("# Samling: Framtidsbilder") and "## Litteratur" in markdown
+
+
+def test_script_in_a_document_is_shown_as_text_and_never_runs(page, server):
+    text = _search(page, server, "digital dømmekraft referat")
+    assert "<script>alert('xss')</script>" in text
+    assert page.dialogs == []
+    scripts = page.evaluate("[...document.querySelectorAll('script')].map(s => s.textContent).join(' ')")
+    assert "alert('xss')" not in scripts
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
