@@ -46,7 +46,7 @@ if person.themes:
     col2.caption(f"Programtema: {escape(person.themes[0].label)} ({escape(person.themes[0].evidence)})")
 
 st.subheader("Her er personen nevnt")
-for source in (person.source, *person.mentions):
+for source in dict.fromkeys((person.source, *person.mentions)):
     st.page_link(PAGES["document"], label=f"{escape(source.document)}, {escape(source.locator)}",
                  icon=":material/description:", query_params={"doc": source.document})
 

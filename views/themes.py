@@ -20,7 +20,12 @@ except TaxonomyError as exc:
 counts = theme_counts(kb.index.records)
 st.caption("Antall poster per programtema, etter type (hver post telles under sitt beste tema).")
 if not counts.empty:
-    st.bar_chart(counts, horizontal=True, stack=True, height=260)
+    table = counts.assign(Totalt=counts.sum(axis=1)).rename_axis("Tema").reset_index()
+    st.dataframe(
+        table, hide_index=True,
+        column_config={"Totalt": st.column_config.ProgressColumn(
+            "Totalt", format="%d", min_value=0, max_value=int(table["Totalt"].max()))},
+    )
 
 by_id = {t.id: t for t in taxonomy}
 theme_id = st.pills("Tema", list(by_id), format_func=lambda i: by_id[i].title, default=taxonomy[0].id)
