@@ -53,11 +53,12 @@ def related_people(index: KnowledgeIndex, person: Person, k: int = 5) -> list[Pe
     """Other people on the same best theme, closest in meaning first."""
     rows = index.rows_by_id
     theme = primary_theme(person)
-    others = [r for r in index.records if isinstance(r, Person) and r.id != person.id and primary_theme(r) == theme]
+    people = index.records.of_kind("person")
+    others = [r for r in people if r.id != person.id and primary_theme(r) == theme]
     if not others or person.id not in rows:
         return others[:k]
-    mine = index.vectors.reconstruct(rows[person.id])
-    sims = np.array([index.vectors.reconstruct(rows[o.id]) @ mine for o in others])
+    mine = index.vector(rows[person.id])
+    sims = np.array([index.vector(rows[o.id]) @ mine for o in others])
     return [others[i] for i in np.argsort(-sims)[:k]]
 
 

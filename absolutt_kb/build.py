@@ -1,13 +1,24 @@
-"""Building the index from a corpus folder, with a per-file report.
+"""Building the index from a corpus folder, incrementally, with a per-file report.
 
 Each file is read and parsed on its own; a file that fails is reported with its
-reason and skipped. Vectors of texts the previous index already embedded with
-the same model are reused, so only new or changed text is embedded.
+reason and skipped. Work is reused at two levels:
+
+- a document whose bytes, name and chunking are unchanged is not parsed again:
+  its records come from the document cache (``index/documents/``);
+- a record whose text the last generation already held under the same model
+  keeps that generation's vector, keyword terms and theme links (keyed by the
+  text key, a hash of model + text). Only new text is embedded.
+
+A corpus identical to the one the current generation was built from is not
+rebuilt at all. A removed document's records are not carried over, so it
+disappears from the index.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -17,8 +28,20 @@ from pathlib import Path
 import numpy as np
 
 from absolutt_kb.embedder import Embedder
-from absolutt_kb.index import FORMAT_VERSION, KnowledgeIndex, build_index, index_text, load_index, read_manifest, IndexUnusable
-from absolutt_kb.records import KIND_LABELS, Record, with_changes
+from absolutt_kb.generations import writer_lock
+from absolutt_kb.glossary import glossary
+from absolutt_kb.index import (
+    FORMAT_VERSION,
+    IndexUnusable,
+    KnowledgeIndex,
+    build_index,
+    index_text,
+    load_index,
+    read_manifest,
+    text_key,
+)
+from absolutt_kb.records import KIND_LABELS, Record, ThemeLink, record_from_dict, with_changes
+from absolutt_kb.text import keyword_terms
 from absolutt_kb.themes import ThemeLinker, load_taxonomy
 from ingest.chunking import ChunkPolicy
 from ingest.links import link_records
@@ -26,6 +49,7 @@ from ingest.pipeline import extract_document, merge_records
 from ingest.readers import SUPPORTED_SUFFIXES, UnreadableDocument, read_document
 
 Progress = Callable[[str], None]
+EXTRACT_VERSION = 1  # raise when extraction changes: every document is parsed again
 
 
 @dataclass(frozen=True)
@@ -64,6 +88,9 @@ class BuildReport:
     seconds: float
     index: KnowledgeIndex | None
     index_dir: Path
+    parsed: int = 0
+    parsed_reused: int = 0
+    unchanged: bool = False
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
@@ -76,39 +103,116 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     )
 
 
-def corpus_fingerprint(corpus_dir: Path) -> str:
-    """A hash of every document's name and content."""
+def _file_digest(path: Path) -> str:
     h = hashlib.sha256()
-    for path in corpus_files(corpus_dir):
-        h.update(str(path.relative_to(corpus_dir)).encode())
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
     return h.hexdigest()
 
 
-def is_current(corpus_dir: Path, index_dir: Path, model: str) -> bool:
-    """Whether the index exists and was built from this corpus with this model."""
+def _digests(corpus_dir: Path) -> dict[str, str]:
+    """Each document's name (relative path) and content hash."""
+    corpus_dir = Path(corpus_dir)
+    return {str(p.relative_to(corpus_dir)): _file_digest(p) for p in corpus_files(corpus_dir)}
+
+
+def _fingerprint(digests: dict[str, str]) -> str:
+    h = hashlib.sha256()
+    for name, digest in digests.items():
+        h.update(name.encode())
+        h.update(bytes.fromhex(digest))
+    return h.hexdigest()
+
+
+def corpus_fingerprint(corpus_dir: Path) -> str:
+    """A hash of every document's name and content."""
+    return _fingerprint(_digests(corpus_dir))
+
+
+def _settings_fingerprint(policy: ChunkPolicy) -> dict:
+    """What besides the documents decides the records: extraction, chunking, themes, glossary."""
+    taxonomy = hashlib.sha256(json.dumps([t.__dict__ for t in load_taxonomy()], sort_keys=True, default=str).encode())
+    words = hashlib.sha256(json.dumps(glossary(), sort_keys=True).encode())
+    return {
+        "extract_version": EXTRACT_VERSION,
+        "chunking": policy.describe(),
+        "taxonomy": taxonomy.hexdigest()[:16],
+        "glossary": words.hexdigest()[:16],
+    }
+
+
+def is_current(corpus_dir: Path, index_dir: Path, model: str, policy: ChunkPolicy = ChunkPolicy()) -> bool:
+    """Whether the index exists and was built from this corpus, with these settings and this model."""
     manifest = read_manifest(index_dir)
     return bool(
         manifest
         and manifest.get("model") == model
         and manifest.get("format_version") == FORMAT_VERSION
         and manifest.get("corpus", {}).get("fingerprint") == corpus_fingerprint(corpus_dir)
+        and manifest.get("corpus", {}).get("settings") == _settings_fingerprint(policy)
     )
 
 
-def _text_key(model: str, text: str) -> str:
-    return hashlib.sha256(f"{model}\x00{text}".encode()).hexdigest()
+class DocumentCache:
+    """What each document gave when it was last parsed, keyed by its content, name and settings.
+
+    One JSON file per document under ``index/documents/``; written atomically.
+    A damaged entry counts as missing, so the document is simply parsed again.
+    """
+
+    def __init__(self, folder: Path, settings: dict) -> None:
+        self.folder = Path(folder)
+        self._settings = json.dumps(settings, sort_keys=True)
+
+    def key(self, name: str, digest: str) -> str:
+        return hashlib.sha256(f"{self._settings}\x00{name}\x00{digest}".encode()).hexdigest()
+
+    def get(self, key: str) -> tuple[FileReport, list[Record]] | None:
+        try:
+            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            report = FileReport(**data["report"])
+            return report, [record_from_dict(r) for r in data["records"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, report: FileReport, records: list[Record]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        data = {
+            "report": {"document": report.document, "ok": report.ok, "reason": report.reason, "counts": report.counts},
+            "records": [r.to_dict() for r in records],
+        }
+        tmp = self.folder / f".{key}.tmp"
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.folder / f"{key}.json")
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Forget documents that are no longer in the corpus."""
+        if not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.stem.lstrip(".") not in keys:
+                path.unlink(missing_ok=True)
 
 
-def _previous_vectors(index_dir: Path, model: str) -> dict[str, np.ndarray]:
+def _parse(path: Path, name: str, policy: ChunkPolicy) -> tuple[FileReport, list[Record]]:
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        return FileReport(name, False, f"filtypen {path.suffix or '(ingen)'} støttes ikke"), []
     try:
-        old = load_index(index_dir, model=model)
+        found = extract_document(read_document(path, name=name), policy)
+    except UnreadableDocument as exc:
+        return FileReport(name, False, str(exc)), []
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the rest
+        return FileReport(name, False, f"uventet feil under lesing ({type(exc).__name__}: {exc})"), []
+    counts = Counter(r.kind for r in found)
+    return FileReport(name, True, counts={k: counts[k] for k in KIND_LABELS if counts[k]}), found
+
+
+def _previous(index_dir: Path, model: str) -> KnowledgeIndex | None:
+    try:
+        return load_index(index_dir, model=model)
     except IndexUnusable:
-        return {}
-    if not old.records:
-        return {}
-    matrix = old.vectors.reconstruct_n(0, old.vectors.ntotal)
-    return {_text_key(model, index_text(r)): matrix[i] for i, r in enumerate(old.records)}
+        return None
 
 
 def ingest_corpus(
@@ -118,8 +222,9 @@ def ingest_corpus(
     *,
     policy: ChunkPolicy = ChunkPolicy(),
     progress: Progress = lambda _msg: None,
+    wait_seconds: float = 0.0,
 ) -> BuildReport:
-    """Read every document in ``corpus_dir`` and build the index in ``index_dir``.
+    """Bring the index in ``index_dir`` up to date with ``corpus_dir``.
 
     Args:
         corpus_dir: Source documents.
@@ -127,67 +232,111 @@ def ingest_corpus(
         embedder: The embedding model.
         policy: Passage size.
         progress: Called with a line of progress text now and then.
+        wait_seconds: How long to wait when another ingest is running.
 
     Returns:
         The report, with the loaded index.
 
     Raises:
         NothingToIndex: No file could be read.
+        IngestRunning: Another ingest holds the index.
     """
+    with writer_lock(index_dir, wait_seconds=wait_seconds):
+        return _ingest(Path(corpus_dir), Path(index_dir), embedder, policy, progress)
+
+
+def _ingest(corpus_dir: Path, index_dir: Path, embedder: Embedder, policy: ChunkPolicy, progress: Progress) -> BuildReport:
     started = time.perf_counter()
-    corpus_dir = Path(corpus_dir)
     files = corpus_files(corpus_dir)
+    digests = _digests(corpus_dir)
+    settings = _settings_fingerprint(policy)
+    fingerprint = _fingerprint(digests)
+    previous = _previous(index_dir, embedder.name)
+    if previous is not None:
+        built_from = previous.manifest.get("corpus", {})
+        if built_from.get("fingerprint") == fingerprint and built_from.get("settings") == settings:
+            progress("ingen endringer i korpuset: indeksen er allerede oppdatert")
+            reports = tuple(FileReport(**d) for d in built_from.get("documents", []))
+            return BuildReport(
+                files=reports, records=len(previous.records), embedded=0, reused=len(previous.records),
+                seconds=time.perf_counter() - started, index=previous, index_dir=index_dir,
+                parsed=0, parsed_reused=len(reports), unchanged=True,
+            )
+
+    cache = DocumentCache(index_dir / "documents", settings)
     reports: list[FileReport] = []
     records: list[Record] = []
+    used: set[str] = set()
+    parsed = 0
     for n, path in enumerate(files, start=1):
         name = str(path.relative_to(corpus_dir))
-        progress(f"[{n}/{len(files)}] leser {name}")
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            reports.append(FileReport(name, False, f"filtypen {path.suffix or '(ingen)'} støttes ikke"))
-            continue
-        try:
-            found = extract_document(read_document(path, name=name), policy)
-        except UnreadableDocument as exc:
-            reports.append(FileReport(name, False, str(exc)))
-            continue
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the rest
-            reports.append(FileReport(name, False, f"uventet feil under lesing ({type(exc).__name__}: {exc})"))
-            continue
-        counts = Counter(r.kind for r in found)
-        reports.append(FileReport(name, True, counts={k: counts[k] for k in KIND_LABELS if counts[k]}))
+        key = cache.key(name, digests[name])
+        used.add(key)
+        cached = cache.get(key)
+        if cached is None:
+            progress(f"[{n}/{len(files)}] leser {name}")
+            cached = _parse(path, name, policy)
+            cache.put(key, *cached)
+            parsed += 1
+        report, found = cached
+        reports.append(report)
         records.extend(found)
+    cache.keep_only(used)
+    if parsed < len(files):
+        progress(f"{len(files) - parsed} uendrede dokumenter hentet fra forrige innlesing")
 
     if not any(r.ok for r in reports):
         raise NothingToIndex("Ingen dokumenter kunne leses, så ingen indeks ble bygget.", tuple(reports))
     records = link_records(merge_records(records))
 
-    cache = _previous_vectors(index_dir, embedder.name)
     texts = [index_text(r) for r in records]
-    keys = [_text_key(embedder.name, t) for t in texts]
-    missing = [i for i, k in enumerate(keys) if k not in cache]
+    keys = [text_key(embedder.name, t) for t in texts]
+    reuse_settings = previous is not None and previous.manifest.get("corpus", {}).get("settings") == settings
+    old_rows: dict[str, int] = {}
+    if previous is not None:
+        old_rows = {k: i for i, k in enumerate(previous.records.column("text_key"))}
+    old = [old_rows.get(k) for k in keys]
+    missing = [i for i, row in enumerate(old) if row is None]
     progress(f"bygger vektorer for {len(missing)} nye tekster ({len(records) - len(missing)} gjenbrukt)")
     vectors = np.zeros((len(records), embedder.dim), dtype=np.float32)
-    batch = 32
-    for start in range(0, len(missing), batch):
-        rows = missing[start : start + batch]
-        vectors[rows] = embedder.embed_passages([texts[i] for i in rows])
-        progress(f"  {min(start + batch, len(missing))}/{len(missing)} tekster")
-    for i, key in enumerate(keys):
-        if key in cache:
-            vectors[i] = cache[key]
+    if missing:
+        vectors[missing] = embedder.embed_many(
+            [texts[i] for i in missing], lambda done, total: progress(f"  {done}/{total} tekster")
+        )
+    kept = [(i, row) for i, row in enumerate(old) if row is not None]
+    if kept:
+        mine, theirs = (np.array(x) for x in zip(*kept))
+        order = np.argsort(theirs)  # read the memory-mapped vectors front to back
+        vectors[mine[order]] = np.asarray(previous.embeddings[theirs[order]], dtype=np.float32)
 
     progress("knytter postene til programtemaene")
-    linker = ThemeLinker(load_taxonomy(), embedder)
-    records = [with_changes(r, themes=linker.link(texts[i], vectors[i])) for i, r in enumerate(records)]
+    terms: list[list[str]] = [[] for _ in records]
+    themes: list[tuple[ThemeLink, ...] | None] = [None] * len(records)
+    if reuse_settings and kept:
+        old_terms = previous.records.column("terms")
+        old_themes = previous.records.column("themes")
+        for i, row in kept:
+            terms[i] = old_terms[row].split()
+            themes[i] = tuple(ThemeLink(**t) for t in json.loads(old_themes[row]))
+    linker: ThemeLinker | None = None
+    for i, r in enumerate(records):
+        if themes[i] is None:
+            linker = linker or ThemeLinker(load_taxonomy(), embedder)
+            terms[i] = keyword_terms(texts[i])
+            themes[i] = linker.link(texts[i], vectors[i])
+    records = [with_changes(r, themes=themes[i]) for i, r in enumerate(records)]
 
     corpus = {
-        "fingerprint": corpus_fingerprint(corpus_dir),
+        "fingerprint": fingerprint,
+        "settings": settings,
         "documents": [
             {"document": r.document, "ok": r.ok, "reason": r.reason, "counts": r.counts} for r in reports
         ],
     }
+    progress("skriver ny indeksgenerasjon")
     index = build_index(
-        records, vectors, index_dir, model=embedder.name, chunking=policy.describe(), corpus=corpus
+        records, vectors, index_dir, model=embedder.name, chunking=policy.describe(), corpus=corpus,
+        terms=terms, previous=previous,
     )
     return BuildReport(
         files=tuple(reports),
@@ -197,4 +346,6 @@ def ingest_corpus(
         seconds=time.perf_counter() - started,
         index=index,
         index_dir=Path(index_dir),
+        parsed=parsed,
+        parsed_reused=len(files) - parsed,
     )

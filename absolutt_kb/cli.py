@@ -28,6 +28,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Build the index from the corpus folder."""
     from absolutt_kb.build import NothingToIndex, ingest_corpus, is_current
     from absolutt_kb.embedder import EmbedderUnavailable, make_embedder
+    from absolutt_kb.generations import IngestRunning
 
     corpus, index_dir = Path(args.corpus), Path(args.index)
     if not corpus.is_dir():
@@ -41,6 +42,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     try:
         report = ingest_corpus(corpus, index_dir, embedder, progress=lambda m: print(m, flush=True))
+    except IngestRunning as exc:
+        return _fail(str(exc))
     except NothingToIndex as exc:
         for file_report in exc.reports:
             print("  " + file_report.line())
@@ -52,7 +55,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"\nFerdig på {report.seconds:.1f} s: {report.records} poster "
         f"({', '.join(f'{k}: {n}' for k, n in kinds.items())}); "
-        f"{report.embedded} nye vektorer, {report.reused} gjenbrukt. Indeks: {index_dir}"
+        f"{report.embedded} nye vektorer, {report.reused} gjenbrukt; "
+        f"{report.parsed} dokumenter lest, {report.parsed_reused} uendret. Indeks: {index_dir}"
+        + (" (ingen endringer, ingen ny generasjon)" if report.unchanged else "")
     )
     return 0
 

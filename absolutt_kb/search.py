@@ -73,27 +73,30 @@ class Searcher:
     def __init__(self, index: KnowledgeIndex, embedder: Embedder) -> None:
         self.index = index
         self.embedder = embedder
-        self._kinds = np.array([r.kind for r in index.records])
-        self._prior = np.array([1.0 - REPEAT_PENALTY * getattr(r, "record_share", 0.0) for r in index.records])
-        self._row = {r.id: i for i, r in enumerate(index.records)}
-        self._best_theme = [r.themes[0].id if r.themes else None for r in index.records]
+        table = index.records
+        self._kinds = table.column("kind").astype(str)
+        self._prior = 1.0 - REPEAT_PENALTY * table.column("record_share").astype(np.float64)
+        self._best_theme = table.column("theme")
+        self._documents = table.column("document")
+        self._titles = table.column("title")
         # Name tokens of people (and aliases) and authors' surnames, folded (æ→ae, ø→o, å→a).
         self._name_tokens: list[str] = []
         self._name_rows: list[tuple[int, str]] = []
-        for i, r in enumerate(index.records):
-            if r.kind == "person":
-                names = [r.name, *r.aliases]
-            elif r.kind == "literature":
-                names = [a.split(",")[0] for a in r.authors if "," in a]
-            else:
-                continue
-            for name in names:
-                for token in fold(name).split():
-                    if len(token) >= 3:
-                        self._name_tokens.append(token)
-                        self._name_rows.append((i, name))
+        for kind in ("person", "literature"):
+            for i in table.rows_of_kind(kind):
+                r = table[i]
+                names = [r.name, *r.aliases] if kind == "person" else [a.split(",")[0] for a in r.authors if "," in a]
+                for name in names:
+                    for token in fold(name).split():
+                        if len(token) >= 3:
+                            self._name_tokens.append(token)
+                            self._name_rows.append((int(i), name))
 
-    def _bm25_ranking(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    @property
+    def _row(self) -> dict[str, int]:
+        return self.index.rows_by_id
+
+    def _bm25_ranking(self, terms: list[str], depth: int) -> tuple[np.ndarray, np.ndarray]:
         n = len(self.index.records)
         if not terms or n == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(n, dtype=np.float32)
@@ -102,8 +105,11 @@ class Searcher:
         if not known:
             return np.zeros(0, dtype=np.int64), np.zeros(n, dtype=np.float32)
         scores = self.index.bm25.get_scores(known)
-        order = np.argsort(-scores, kind="stable")
-        return order[scores[order] > 0], scores
+        hits = np.flatnonzero(scores > 0)
+        if len(hits) > depth:  # only the best ``depth`` need sorting: linear, not n·log n, at a million records
+            hits = hits[np.argpartition(-scores[hits], depth - 1)[:depth]]
+        order = hits[np.lexsort((hits, -scores[hits]))]
+        return order, scores
 
     def _name_ranking(self, query: str) -> tuple[list[int], dict[int, str]]:
         """People and works whose names the query spells, even with a typo or without æøå."""
@@ -157,7 +163,7 @@ class Searcher:
         depth = max(200, 20 * k) if kind is None and theme is None else max(200, 20 * k, 2000)
         fused: dict[int, float] = {}
         if mode != "dense":
-            order, scores = self._bm25_ranking(terms)
+            order, scores = self._bm25_ranking(terms, depth)
             for i in order[:depth]:
                 fused[int(i)] = fused.get(int(i), 0.0) + BM25_WEIGHT * float(scores[i] / scores[order[0]])
         if mode != "bm25":
@@ -193,9 +199,8 @@ class Searcher:
         seen: dict[tuple[str, str], int] = {}
         decayed = []
         for i, score in ranked:
-            record = self.index.records[i]
-            if record.kind == "passage":
-                section = (record.source.document, record.title)
+            if self._kinds[i] == "passage":
+                section = (self._documents[i], self._titles[i])
                 n = seen.get(section, 0)
                 seen[section] = n + 1
                 score *= SAME_SECTION_DECAY**n

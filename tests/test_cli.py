@@ -7,6 +7,7 @@ import pytest
 
 from absolutt_kb.cli import build_parser, main
 from absolutt_kb.config import Settings
+from absolutt_kb.generations import current_generation
 
 RECORD_KEYS = {"id", "kind", "title", "text", "themes", "source"}
 
@@ -35,7 +36,7 @@ def test_ingest_exits_nonzero_when_nothing_can_be_read(tmp_path, capsys):
     (corpus / "tom.txt").write_bytes(b"")
     assert main(["ingest", "--corpus", str(corpus), "--index", str(tmp_path / "i")]) == 1
     assert "Ingen dokumenter" in capsys.readouterr().err
-    assert not (tmp_path / "i").exists()
+    assert current_generation(tmp_path / "i") is None  # no index was published
 
 
 def test_search_json_hits_carry_the_contract_fields(built, capsys):

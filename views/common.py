@@ -10,6 +10,7 @@ import streamlit as st
 
 from absolutt_kb.config import Settings
 from absolutt_kb.embedder import EmbedderUnavailable, make_embedder
+from absolutt_kb.generations import current_generation
 from absolutt_kb.index import IndexUnusable, load_index
 from absolutt_kb.markdown import escape
 from absolutt_kb.records import KIND_LABELS, Person, Record
@@ -42,8 +43,9 @@ def settings() -> Settings:
 
 
 def _generation(index_dir) -> str:  # noqa: ANN001
-    manifest = index_dir / "manifest.json"
-    return str(manifest.stat().st_mtime_ns) if manifest.exists() else "none"
+    """The index generation in use: a new one (after an upload or ingest) loads afresh."""
+    folder = current_generation(index_dir)
+    return folder.name if folder is not None else "none"
 
 
 def searcher() -> Searcher:

@@ -14,7 +14,7 @@ from views.common import badges, searcher
 kb = searcher()
 st.title("Litteratur")
 st.caption("Litteratur fra programmets lister og dokumenter. Kopier en referanse, eller last ned lista.")
-works = sorted((r for r in kb.index.records if isinstance(r, Work)), key=lambda w: (w.authors[:1], w.year or 0))
+works = sorted(kb.index.records.of_kind("literature"), key=lambda w: (w.authors[:1], w.year or 0))
 themes = {r.themes[0].id: r.themes[0].label for r in works if r.themes}
 
 col1, col2 = st.columns([2, 1])

@@ -18,7 +18,7 @@ ROLES = {
 }
 
 kb = searcher()
-people = sorted((r for r in kb.index.records if isinstance(r, Person)), key=lambda p: p.name)
+people = sorted(kb.index.records.of_kind("person"), key=lambda p: p.name)
 if not people:
     st.info("Kunnskapsbasen har ingen personer ennå.")
     st.stop()

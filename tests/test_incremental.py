@@ -1,0 +1,92 @@
+"""Ingest is incremental: unchanged documents are not parsed or embedded again,
+a removed document disappears, and each build is a new generation."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from absolutt_kb.build import ingest_corpus
+from absolutt_kb.generations import IngestRunning, current_generation, generations, writer_lock
+from absolutt_kb.index import load_index
+from absolutt_kb.search import Searcher
+
+NEW_PARAGRAPH = """
+
+## Erfaringer fra Fjordbyen
+
+Fjordbyen kommune prøvde ut kveldsmøter med ungdomsrådet om skolevegring og
+fikk mange nye stemmer inn i arbeidet med oppvekstplanen.
+"""
+
+
+@pytest.fixture()
+def corpus(corpus_dir, tmp_path):
+    folder = tmp_path / "corpus"
+    shutil.copytree(corpus_dir, folder)
+    return folder
+
+
+def _documents(index) -> set[str]:
+    return set(index.records.column("document"))
+
+
+def test_unchanged_corpus_is_not_rebuilt(corpus, embedder, tmp_path):
+    index_dir = tmp_path / "index"
+    first = ingest_corpus(corpus, index_dir, embedder)
+    again = ingest_corpus(corpus, index_dir, embedder)
+    assert again.unchanged and again.embedded == 0 and again.parsed == 0
+    assert current_generation(index_dir) == first.index.folder  # no new generation
+    assert again.records == first.records
+
+
+def test_changed_document_is_the_only_one_parsed_and_only_new_text_embedded(corpus, embedder, tmp_path):
+    index_dir = tmp_path / "index"
+    first = ingest_corpus(corpus, index_dir, embedder)
+    with (corpus / "nettverkssamling-vestland.md").open("a", encoding="utf-8") as fh:
+        fh.write(NEW_PARAGRAPH)
+    second = ingest_corpus(corpus, index_dir, embedder)
+    assert second.parsed == 1 and second.parsed_reused == first.parsed - 1
+    assert 0 < second.embedded <= 3  # the new passage (and the passage the heading moved), not the corpus
+    hits = Searcher(second.index, embedder).search("skolevegring kveldsmøter ungdomsrådet", k=3)
+    assert "Fjordbyen" in hits[0].record.text
+
+
+def test_removed_document_disappears_from_index_and_search(corpus, embedder, tmp_path):
+    index_dir = tmp_path / "index"
+    first = ingest_corpus(corpus, index_dir, embedder)
+    assert "samling-hallingdal.docx" in _documents(first.index)
+    cached = len(list((index_dir / "documents").glob("*.json")))
+    (corpus / "samling-hallingdal.docx").unlink()
+    second = ingest_corpus(corpus, index_dir, embedder)
+    assert "samling-hallingdal.docx" not in _documents(second.index)
+    assert second.parsed == 0 and second.embedded == 0
+    hits = Searcher(second.index, embedder).search("Hallingdal", k=20)
+    assert all(h.record.source.document != "samling-hallingdal.docx" for h in hits)
+    assert len(list((index_dir / "documents").glob("*.json"))) == cached - 1
+
+
+def test_reader_keeps_its_generation_and_only_two_are_kept(corpus, embedder, tmp_path):
+    index_dir = tmp_path / "index"
+    ingest_corpus(corpus, index_dir, embedder)
+    opened = load_index(index_dir)
+    searcher = Searcher(opened, embedder)
+    for n in range(2):
+        with (corpus / "nettverkssamling-vestland.md").open("a", encoding="utf-8") as fh:
+            fh.write(NEW_PARAGRAPH.replace("Fjordbyen", f"Fjordbyen{n}"))
+        ingest_corpus(corpus, index_dir, embedder)
+    assert [g.name for g in generations(index_dir)] == ["gen-000002", "gen-000003"]
+    assert current_generation(index_dir).name == "gen-000003"
+    # The first generation's folder is gone, but the reader that opened it still answers from it.
+    assert not opened.folder.exists()
+    hits = searcher.search("tidlig innsats", k=5)
+    assert hits and all("Fjordbyen" not in h.record.text for h in hits)
+
+
+def test_second_writer_is_told_an_ingest_is_running(corpus, embedder, tmp_path):
+    index_dir = tmp_path / "index"
+    with writer_lock(index_dir):
+        with pytest.raises(IngestRunning, match="pågår"):
+            ingest_corpus(corpus, index_dir, embedder)
+    assert current_generation(index_dir) is None
