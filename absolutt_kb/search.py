@@ -10,6 +10,7 @@ else keeps that lead (a person whose topic is exactly "psykisk helse").
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,12 @@ REPEAT_PENALTY = 0.5  # a passage that only repeats list entries (now records) c
 SAME_SECTION_DECAY = 0.7  # the n-th piece of one section counts 0.7**n: one section, one place on the page
 NAME_WEIGHT = 1.0  # a name typed (even misspelt) counts as much as the best keyword hit
 NAME_CUTOFF = 85
+
+
+@functools.lru_cache(maxsize=100_000)
+def _word_terms(word: str) -> frozenset[str]:
+    """The index terms one shown word stands for (cached: the same words recur in every answer)."""
+    return frozenset(analyse(word))
 
 
 class QueryError(ValueError):
@@ -77,8 +84,9 @@ class Searcher:
         self._kinds = table.column("kind").astype(str)
         self._prior = 1.0 - REPEAT_PENALTY * table.column("record_share").astype(np.float64)
         self._best_theme = table.column("theme")
-        self._documents = table.column("document")
-        self._titles = table.column("title")
+        self._documents = table.column("document").tolist()
+        self._titles = table.column("title").tolist()
+        self._is_passage = (self._kinds == "passage").tolist()
         # Name tokens of people (and aliases) and authors' surnames, folded (æ→ae, ø→o, å→a).
         self._name_tokens: list[str] = []
         self._name_rows: list[tuple[int, str]] = []
@@ -199,7 +207,7 @@ class Searcher:
         seen: dict[tuple[str, str], int] = {}
         decayed = []
         for i, score in ranked:
-            if self._kinds[i] == "passage":
+            if self._is_passage[i]:
                 section = (self._documents[i], self._titles[i])
                 n = seen.get(section, 0)
                 seen[section] = n + 1
@@ -210,7 +218,7 @@ class Searcher:
     def _hit(self, i: int, score: float, terms: set[str], name: str | None = None) -> SearchHit:
         record = self.index.records[i]
         words = dict.fromkeys(w.strip(".,:;()«»\"!?") for w in record.title.split() + record.text.split())
-        matched = list(dict.fromkeys(w for w in words if w and set(analyse(w)) & terms))
+        matched = list(dict.fromkeys(w for w in words if w and _word_terms(w) & terms))
         matched = list({w.lower(): w for w in matched}.values())[:5]
         reasons = []
         if name and fold(name) not in fold(" ".join(matched)):

@@ -16,6 +16,11 @@ from pathlib import Path
 from ingest.layout import Block, Line, build_blocks
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+MAX_PAGES = 1000  # a PDF with more pages is refused (the programme's longest reports have ~100)
+MAX_CHARS = 5_000_000  # extracted characters a document may give (~2,500 pages of prose)
+MAX_TEXT_BYTES = 4 * MAX_CHARS  # a text file larger than this is refused before it is read
+MAX_UNZIPPED_BYTES = 200 * 2**20  # a DOCX that unpacks to more is a decompression bomb
+MAX_ZIP_RATIO = 200  # ... as is one whose parts unpack to more than 200 times their packed size
 
 
 class UnreadableDocument(Exception):
@@ -48,7 +53,7 @@ def decode_text(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")  # a truncated last code unit must not stop the file
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -99,14 +104,46 @@ def read_document(path: Path, name: str | None = None) -> Document:
     if fmt == "pdf":
         lines = _pdf_lines(path)
     elif fmt == "docx":
-        return Document(name=name, format="docx", blocks=tuple(_docx_blocks(path)))
+        _check_zip(path)
+        blocks = _docx_blocks(path)
+        _check_chars(sum(len(b.text) for b in blocks))
+        return Document(name=name, format="docx", blocks=tuple(blocks))
     else:
+        if path.stat().st_size > MAX_TEXT_BYTES:
+            raise UnreadableDocument(
+                f"Tekstfilen er for stor ({path.stat().st_size / 2**20:.0f} MB; grensen er {MAX_TEXT_BYTES // 2**20} MB). "
+                "Del den opp i mindre dokumenter."
+            )
         text = decode_text(path.read_bytes())
+        _check_chars(len(text))
         lines = [Line(t, f"linje {i}") for i, t in enumerate(text.splitlines(), start=1)]
     blocks = build_blocks(lines, markdown=fmt == "md", loose=fmt == "pdf")
     if not any(b.text.strip() for b in blocks):
         raise UnreadableDocument("Fant ingen tekst i dokumentet (kanskje et skannet bilde uten tekstlag).")
     return Document(name=name, format=fmt, blocks=tuple(blocks))
+
+
+def _check_chars(count: int) -> None:
+    if count > MAX_CHARS:
+        raise UnreadableDocument(
+            f"Dokumentet gir for mye tekst ({count:,} tegn; grensen er {MAX_CHARS:,}). Del det opp i mindre dokumenter.".replace(",", " ")
+        )
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a ZIP (DOCX) that would unpack to far more than it holds: a decompression bomb."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnreadableDocument(f"DOCX-filen er skadet og kan ikke leses ({type(exc).__name__}).") from exc
+    unpacked = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if unpacked > MAX_UNZIPPED_BYTES or unpacked / packed > MAX_ZIP_RATIO:
+        raise UnreadableDocument(
+            f"DOCX-filen pakker seg ut til {unpacked / 2**20:.0f} MB fra {packed / 2**20:.1f} MB; "
+            "det ligner en dekomprimeringsbombe og leses ikke."
+        )
 
 
 # --- PDF -----------------------------------------------------------------
@@ -131,11 +168,20 @@ def _pdf_lines(path: Path) -> list[Line]:
                 raise UnreadableDocument(f"PDF-en er kryptert og kan ikke åpnes ({exc}).") from exc
             if not ok:
                 raise UnreadableDocument("PDF-en er passordbeskyttet; lagre den uten passord og last opp igjen.")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        if len(reader.pages) > MAX_PAGES:
+            raise UnreadableDocument(f"PDF-en har {len(reader.pages)} sider; grensen er {MAX_PAGES}. Del den opp.")
+        pages = []
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            _check_chars(sum(map(len, pages)))
     except UnreadableDocument:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError) as exc:
         raise UnreadableDocument(f"PDF-en er skadet og kan ikke leses ({type(exc).__name__}).") from exc
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pypdf's own limits (LimitReachedError …) and parser bugs
+        raise UnreadableDocument(f"PDF-en er skadet eller for komplisert og kan ikke leses ({type(exc).__name__}).") from exc
 
     page_lines = [[ln for ln in page.splitlines()] for page in pages]
     furniture = _running_furniture(page_lines)

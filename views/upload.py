@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from absolutt_kb.build import NothingToIndex, ingest_corpus
-from absolutt_kb.embedder import make_embedder
+from absolutt_kb.ingest_process import run_ingest
 from absolutt_kb.markdown import escape
 from absolutt_kb.uploads import add_documents, max_upload_bytes, password_ok
 from views.common import reload, settings
@@ -49,14 +48,14 @@ if st.button("Legg til og oppdater kunnskapsbasen", type="primary", disabled=not
 
         def progress(message: str) -> None:
             steps[0] += 1
-            bar.progress(min(0.95, steps[0] / (steps[0] + 5)), text=message)
+            bar.progress(min(0.95, steps[0] / (steps[0] + 5)), text=escape(message[:120]))
 
-        try:
-            report = ingest_corpus(config.corpus_dir, config.index_dir, make_embedder(config.model), progress=progress)
-        except NothingToIndex as exc:
-            st.error(str(exc))
+        # A separate process: other users keep searching the current index meanwhile.
+        outcome = run_ingest(config, progress)
+        if not outcome.ok:
+            st.error(escape(outcome.message))
             st.stop()
-        bar.progress(1.0, text=f"Ferdig på {report.seconds:.1f} s: {report.records} poster.")
-        st.table({"Dokument": [f.document for f in report.files], "Resultat": [f.line() for f in report.files]})
+        bar.progress(1.0, text=f"Ferdig på {outcome.seconds:.1f} s: {outcome.records} poster.")
+        st.table({"Dokument": [f.document for f in outcome.files], "Resultat": [f.line() for f in outcome.files]})
         reload()
         st.success("De nye postene er søkbare nå.")

@@ -1,0 +1,168 @@
+"""Personal data: contact details hidden, people removed or corrected on request.
+
+The corpus names real people. Three rules apply to every ingest, read from a
+small JSON file (``privacy.json`` beside the corpus folder's parent, or the file
+``ABSOLUTT_KB_PRIVACY`` names)::
+
+    {
+      "public_contacts": ["post@ks.no"],
+      "suppressed_people": ["person:ola-nordmann"],
+      "corrections": {"person:kari-nordvik": {"affiliation": "Universitetet i Bergen"}}
+    }
+
+- E-mail addresses and phone numbers found in documents are replaced by
+  "[e-post skjult]" / "[telefon skjult]" before anything is embedded, indexed or
+  shown, unless listed in ``public_contacts``.
+- A person id in ``suppressed_people`` is removed: their person record goes,
+  their name (and spellings) in every other record's text becomes
+  "[navn fjernet]", and links to them are dropped. Published works keep their
+  author lists (a bibliography is public), but no longer link to the person.
+- ``corrections`` replace a person's name, affiliation, topics or role.
+
+Because the rules are applied at ingest from this file, they survive every
+re-ingest; the source documents are not changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from absolutt_kb.records import Person, Record, with_changes
+
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
+# Norwegian numbers: 8 digits together, in pairs (12 34 56 78) or 3-2-3 (123 45 678), optionally +47.
+PHONE = re.compile(r"(?<![\w+])(?:\+47[ ]?)?(?:\d{8}|\d{2}(?: \d{2}){3}|\d{3} \d{2} \d{3})(?![\w])")
+EMAIL_HIDDEN = "[e-post skjult]"
+PHONE_HIDDEN = "[telefon skjult]"
+NAME_REMOVED = "[navn fjernet]"
+CORRECTABLE = ("name", "affiliation", "topics", "role")
+_SKIP_FIELDS = {"id", "links", "themes", "source", "mentions"}
+
+
+class PrivacyError(ValueError):
+    """The privacy file cannot be read; the message says why."""
+
+
+@dataclass(frozen=True)
+class PrivacyRules:
+    """What may be shown about people."""
+
+    public_contacts: frozenset[str] = frozenset()
+    suppressed_people: frozenset[str] = frozenset()
+    corrections: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
+
+    def fingerprint(self) -> str:
+        """A short hash: a change of rules re-processes the records (not the documents)."""
+        data = [sorted(self.public_contacts), sorted(self.suppressed_people), [list(c) for c in self.corrections]]
+        return hashlib.sha256(json.dumps(data, default=list).encode()).hexdigest()[:16]
+
+
+def default_path() -> Path:
+    return Path(os.environ.get("ABSOLUTT_KB_PRIVACY", "privacy.json"))
+
+
+def load_rules(path: Path | None = None) -> PrivacyRules:
+    """The rules from the privacy file; none when the file does not exist.
+
+    Raises:
+        PrivacyError: The file exists but is not valid.
+    """
+    path = Path(path or default_path())
+    if not path.exists():
+        return PrivacyRules()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        corrections = {
+            str(pid): {k: (tuple(v) if isinstance(v, list) else str(v)) for k, v in dict(fields).items()}
+            for pid, fields in dict(data.get("corrections", {})).items()
+        }
+        for pid, fields in corrections.items():
+            unknown = set(fields) - set(CORRECTABLE)
+            if unknown:
+                raise PrivacyError(f"Ukjente felt for {pid} i «{path}»: {', '.join(sorted(unknown))}. Tillatt: {', '.join(CORRECTABLE)}.")
+        return PrivacyRules(
+            public_contacts=frozenset(str(c).lower() for c in data.get("public_contacts", [])),
+            suppressed_people=frozenset(str(p) for p in data.get("suppressed_people", [])),
+            corrections=tuple(sorted((pid, tuple(sorted(f.items()))) for pid, f in corrections.items())),
+        )
+    except PrivacyError:
+        raise
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        raise PrivacyError(f"Personvernfilen «{path}» kan ikke leses: {exc}") from exc
+
+
+def hide_contacts(text: str, public: frozenset[str] = frozenset()) -> str:
+    """Replace e-mail addresses and phone numbers, except the public ones."""
+
+    def email(m: re.Match) -> str:
+        return m.group(0) if m.group(0).lower() in public else EMAIL_HIDDEN
+
+    def phone(m: re.Match) -> str:
+        digits = re.sub(r"\D", "", m.group(0))[-8:]
+        return m.group(0) if any(re.sub(r"\D", "", p)[-8:] == digits for p in public if any(c.isdigit() for c in p)) else PHONE_HIDDEN
+
+    return PHONE.sub(phone, EMAIL.sub(email, text))
+
+
+def _map_text(record: Record, fn) -> Record:  # noqa: ANN001 - str -> str
+    changes = {}
+    for f in dataclasses.fields(record):
+        if f.name in _SKIP_FIELDS:
+            continue
+        value = getattr(record, f.name)
+        if isinstance(value, str) and value:
+            new = fn(value)
+        elif isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
+            new = tuple(fn(v) for v in value)
+        else:
+            continue
+        if new != value:
+            changes[f.name] = new
+    return with_changes(record, **changes) if changes else record
+
+
+def apply_rules(records: list[Record], rules: PrivacyRules) -> list[Record]:
+    """Records with contacts hidden, suppressed people removed and corrections made."""
+    corrections = {pid: dict(fields) for pid, fields in rules.corrections}
+    removed_names: set[str] = set()
+    kept: list[Record] = []
+    for r in records:
+        if isinstance(r, Person) and r.id in rules.suppressed_people:
+            removed_names.update(n for n in (r.name, *r.aliases) if n)
+            continue
+        if isinstance(r, Person) and r.id in corrections:
+            r = _corrected(r, corrections[r.id])
+        kept.append(r)
+    pattern = (
+        re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(removed_names, key=len, reverse=True)) + r")\b")
+        if removed_names else None
+    )
+
+    def clean(text: str) -> str:
+        text = hide_contacts(text, rules.public_contacts)
+        return pattern.sub(NAME_REMOVED, text) if pattern else text
+
+    out = []
+    for r in kept:
+        r = _map_text(r, clean)
+        if rules.suppressed_people and any(link in rules.suppressed_people for link in r.links):
+            r = with_changes(r, links=tuple(l for l in r.links if l not in rules.suppressed_people))
+        out.append(r)
+    return out
+
+
+def _corrected(person: Person, fields: dict) -> Person:
+    changes = {k: v for k, v in fields.items() if k in CORRECTABLE}
+    if "name" in changes:
+        changes["title"] = changes["name"]
+    fixed = with_changes(person, **changes)
+    text = fixed.name + (f", {fixed.affiliation}" if fixed.affiliation else "")
+    if fixed.topics:
+        text += " om " + "; ".join(fixed.topics)
+    return with_changes(fixed, text=text)

@@ -1,0 +1,149 @@
+"""Parsing each file in a child process, with a time limit and a memory limit.
+
+A hostile or broken file (a decompression bomb, a PDF whose cross-references
+loop, a parser bug that never returns) must cost only that file. The parent
+sends one path at a time to a long-lived worker process; the worker caps its
+own address space (``RLIMIT_AS``) and the parent waits at most
+``ParseLimits.seconds`` for each answer. A worker that times out or dies is
+killed and replaced, the file gets a reason in the report, and the next file
+goes on. Page and character caps live in the readers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from absolutt_kb.records import KIND_LABELS, Record
+from ingest.chunking import ChunkPolicy
+from ingest.pipeline import extract_document
+from ingest.readers import SUPPORTED_SUFFIXES, UnreadableDocument, read_document
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What ingest made of one file."""
+
+    document: str
+    ok: bool
+    reason: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def line(self) -> str:
+        """One line for the ingest report, in Norwegian."""
+        if not self.ok:
+            return f"FEIL  {self.document}: {self.reason}"
+        parts = ", ".join(f"{n} {KIND_LABELS[k].lower()}" for k, n in self.counts.items() if n)
+        return f"OK    {self.document}: {parts or 'ingen poster'}"
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    """How much one file may cost to parse."""
+
+    seconds: float = float(os.environ.get("ABSOLUTT_KB_PARSE_SECONDS", "120"))
+    memory_mb: int = int(os.environ.get("ABSOLUTT_KB_PARSE_MEMORY_MB", "3072"))
+
+
+def parse_file(path: Path, name: str, policy: ChunkPolicy) -> tuple[FileReport, list[Record]]:
+    """Read and extract one file in this process; every failure becomes a report line."""
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        return FileReport(name, False, f"filtypen {path.suffix or '(ingen)'} støttes ikke"), []
+    try:
+        found = extract_document(read_document(path, name=name), policy)
+    except UnreadableDocument as exc:
+        return FileReport(name, False, str(exc)), []
+    except MemoryError:
+        return FileReport(name, False, "dokumentet krevde for mye minne å lese og ble hoppet over"), []
+    except RecursionError:
+        return FileReport(name, False, "dokumentet er bygget opp i for mange nivåer (kanskje skadet) og ble hoppet over"), []
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the rest
+        return FileReport(name, False, f"uventet feil under lesing ({type(exc).__name__}: {exc})"), []
+    counts = Counter(r.kind for r in found)
+    return FileReport(name, True, counts={k: counts[k] for k in KIND_LABELS if counts[k]}), found
+
+
+def _worker(conn, policy: ChunkPolicy, memory_mb: int) -> None:  # noqa: ANN001 - a Connection
+    limit = memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        path, name = job
+        conn.send(parse_file(Path(path), name, policy))
+
+
+class ParserWorker:
+    """A child process that parses files one at a time, replaced when a file kills or stalls it."""
+
+    def __init__(self, policy: ChunkPolicy = ChunkPolicy(), limits: ParseLimits = ParseLimits()) -> None:
+        self.policy, self.limits = policy, limits
+        self._context = mp.get_context("spawn")  # a fresh interpreter: no model, no threads, no open index
+        self._process = None
+        self._conn = None
+
+    def _start(self) -> None:
+        parent, child = self._context.Pipe()
+        self._process = self._context.Process(
+            target=_worker, args=(child, self.policy, self.limits.memory_mb), daemon=True
+        )
+        self._process.start()
+        child.close()
+        self._conn = parent
+
+    def _stop(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.join()
+        if self._conn is not None:
+            self._conn.close()
+        self._process = self._conn = None
+
+    def parse(self, path: Path, name: str) -> tuple[FileReport, list[Record]]:
+        """Parse one file in the worker.
+
+        Returns:
+            The report and the records; a file that stalls or kills the worker
+            gets a report with the reason and no records.
+        """
+        if self._process is None or not self._process.is_alive():
+            self._stop()
+            self._start()
+        self._conn.send((str(path), name))
+        if not self._conn.poll(self.limits.seconds):
+            self._stop()
+            return FileReport(
+                name, False, f"lesingen tok mer enn {self.limits.seconds:.0f} s og ble stoppet (kanskje en skadet fil)"
+            ), []
+        try:
+            return self._conn.recv()
+        except (EOFError, OSError):
+            self._stop()
+            return FileReport(
+                name, False,
+                f"lesingen krasjet (over {self.limits.memory_mb} MB minne eller en skadet fil) og ble hoppet over",
+            ), []
+
+    def close(self) -> None:
+        """Stop the worker."""
+        if self._conn is not None and self._process is not None and self._process.is_alive():
+            try:
+                self._conn.send(None)
+                self._process.join(timeout=2)
+            except OSError:
+                pass
+        self._stop()
+
+    def __enter__(self) -> ParserWorker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

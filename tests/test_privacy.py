@@ -1,0 +1,83 @@
+"""Personal data: contact details hidden unless public; a suppressed person stays removed across re-ingests."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from absolutt_kb.build import ingest_corpus
+from absolutt_kb.privacy import EMAIL_HIDDEN, PHONE_HIDDEN, PrivacyError, hide_contacts, load_rules
+from absolutt_kb.search import Searcher
+
+DOCUMENT = """# Samling om skolemiljø i Fjelldal
+
+## Foredragsholdere
+
+- Mari Skog, Universitetet i Tromsø, om skolemiljø og mobbing
+- Olav Berge, KS Nord, om politisk styring
+
+## Kontakt
+
+Spørsmål kan rettes til Mari Skog på mari.skog@fjelldal.kommune.no eller telefon 91 23 45 67.
+Sentralbord: post@fjelldal.kommune.no, tlf. +47 22 33 44 55. Planen gjelder 2020 2024.
+"""
+
+
+def test_contacts_are_hidden_but_years_and_public_contacts_are_not():
+    text = "Skriv til a.b@ks.no eller ring 912 34 567 / 22334455. Perioden 2020 2024, org.nr. 123456789."
+    hidden = hide_contacts(text)
+    assert "a.b@ks.no" not in hidden and hidden.count(PHONE_HIDDEN) == 2 and EMAIL_HIDDEN in hidden
+    assert "2020 2024" in hidden and "123456789" in hidden
+    assert "a.b@ks.no" in hide_contacts(text, frozenset({"a.b@ks.no"}))
+
+
+def test_bad_privacy_file_gives_a_clear_message(tmp_path):
+    path = tmp_path / "privacy.json"
+    path.write_text('{"corrections": {"person:x": {"passord": "1"}}}')
+    with pytest.raises(PrivacyError, match="Ukjente felt"):
+        load_rules(path)
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "fjelldal.md").write_text(DOCUMENT, encoding="utf-8")
+    return folder
+
+
+def _all_text(index) -> str:  # noqa: ANN001
+    return json.dumps([r.to_dict() for r in index.records], ensure_ascii=False)
+
+
+def test_suppressed_person_is_gone_from_records_and_search_and_stays_gone(corpus, embedder, tmp_path, monkeypatch):
+    privacy = tmp_path / "privacy.json"
+    monkeypatch.setenv("ABSOLUTT_KB_PRIVACY", str(privacy))
+    index_dir = tmp_path / "index"
+    before = ingest_corpus(corpus, index_dir, embedder)
+    people = {r.id for r in before.index.records if r.kind == "person"}
+    assert "person:mari-skog" in people
+    text = _all_text(before.index)
+    assert "mari.skog@fjelldal" not in text and "91 23 45 67" not in text and EMAIL_HIDDEN in text
+
+    privacy.write_text(json.dumps({
+        "suppressed_people": ["person:mari-skog"],
+        "public_contacts": ["post@fjelldal.kommune.no"],
+        "corrections": {"person:olav-berge": {"affiliation": "KS Nord-Norge"}},
+    }), encoding="utf-8")
+    after = ingest_corpus(corpus, index_dir, embedder)
+    assert not after.unchanged and after.parsed == 0  # new rules: records re-processed, documents not re-read
+    text = _all_text(after.index)
+    assert "Mari Skog" not in text and "[navn fjernet]" in text
+    assert "post@fjelldal.kommune.no" in text and "mari.skog" not in text
+    berge = after.index.by_id["person:olav-berge"]
+    assert berge.affiliation == "KS Nord-Norge"
+    hits = Searcher(after.index, embedder).search("Mari Skog", k=10)
+    assert all("Mari Skog" not in h.record.text and h.record.id != "person:mari-skog" for h in hits)
+
+    with (corpus / "fjelldal.md").open("a", encoding="utf-8") as fh:
+        fh.write("\nMari Skog leder også arbeidet med elevrådet.\n")
+    again = ingest_corpus(corpus, index_dir, embedder)
+    assert again.parsed == 1 and "Mari Skog" not in _all_text(again.index)
