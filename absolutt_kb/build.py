@@ -33,6 +33,7 @@ from absolutt_kb.index import (
     FORMAT_VERSION,
     IndexUnusable,
     KnowledgeIndex,
+    KnownThemes,
     build_index,
     index_text,
     load_index,
@@ -40,7 +41,7 @@ from absolutt_kb.index import (
     text_key,
 )
 from absolutt_kb.privacy import apply_rules, load_rules
-from absolutt_kb.records import Record, ThemeLink, record_from_dict, with_changes
+from absolutt_kb.records import Record, record_from_dict, with_changes
 from absolutt_kb.text import keyword_terms
 from absolutt_kb.themes import ThemeLinker, load_taxonomy
 from ingest.chunking import ChunkPolicy
@@ -268,7 +269,9 @@ def _ingest(
 
     texts = [index_text(r) for r in records]
     keys = [text_key(embedder.name, t) for t in texts]
-    reuse_settings = previous is not None and previous.manifest.get("corpus", {}).get("settings") == settings
+    # Text keys already cover extraction, chunking and privacy; terms also depend on the glossary, themes on the taxonomy.
+    old_settings = previous.manifest.get("corpus", {}).get("settings", {}) if previous is not None else {}
+    reuse_settings = all(old_settings.get(k) == settings[k] for k in ("taxonomy", "glossary"))
     old_rows: dict[str, int] = {}
     if previous is not None:
         old_rows = {k: i for i, k in enumerate(previous.records.column("text_key"))}
@@ -288,20 +291,20 @@ def _ingest(
 
     progress("knytter postene til programtemaene")
     terms: list[list[str]] = [[] for _ in records]
-    themes: list[tuple[ThemeLink, ...] | None] = [None] * len(records)
+    known: list[KnownThemes | None] = [None] * len(records)
     if reuse_settings and kept:
         old_terms = previous.records.column("terms")
         old_themes = previous.records.column("themes")
+        old_best = previous.records.column("theme")
         for i, row in kept:
             terms[i] = old_terms[row].split()
-            themes[i] = tuple(ThemeLink(**t) for t in json.loads(old_themes[row]))
+            known[i] = KnownThemes(old_themes[row], old_best[row])  # kept as stored: no decoding
     linker: ThemeLinker | None = None
     for i, r in enumerate(records):
-        if themes[i] is None:
+        if known[i] is None:
             linker = linker or ThemeLinker(load_taxonomy(), embedder)
             terms[i] = keyword_terms(texts[i])
-            themes[i] = linker.link(texts[i], vectors[i])
-    records = [with_changes(r, themes=themes[i]) for i, r in enumerate(records)]
+            records[i] = with_changes(r, themes=linker.link(texts[i], vectors[i]))
 
     corpus = {
         "fingerprint": fingerprint,
@@ -313,7 +316,7 @@ def _ingest(
     progress("skriver ny indeksgenerasjon")
     index = build_index(
         records, vectors, index_dir, model=embedder.name, chunking=policy.describe(), corpus=corpus,
-        terms=terms, previous=previous,
+        terms=terms, previous=previous, known_themes=known,
     )
     return BuildReport(
         files=tuple(reports),

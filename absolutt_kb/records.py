@@ -7,6 +7,7 @@ command line and the app share; ``record_from_dict`` reads it back.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -44,6 +45,11 @@ class ThemeLink:
     subtheme: str = ""  # the closest sub-theme, "" when the theme's description itself was closest
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Record:
     """Fields every record has. ``text`` is the text that supports it."""
@@ -60,19 +66,17 @@ class Record:
     def to_dict(self) -> dict[str, Any]:
         """Return the record as plain JSON-ready data."""
         data: dict[str, Any] = {"id": self.id, "kind": self.kind}
-        for f in dataclasses.fields(self):
-            if f.name == "id":
+        for name in _field_names(type(self)):
+            if name == "id":
                 continue
-            value = getattr(self, f.name)
-            if f.name == "source":
-                value = dataclasses.asdict(value)
-            elif f.name == "themes":
-                value = [dataclasses.asdict(t) for t in value]
-            elif f.name == "mentions":
-                value = [dataclasses.asdict(s) for s in value]
+            value = getattr(self, name)
+            if name == "source":
+                value = dict(value.__dict__)  # flat frozen dataclasses: no deep copy needed
+            elif name == "themes" or name == "mentions":
+                value = [dict(item.__dict__) for item in value]
             elif isinstance(value, tuple):
                 value = list(value)
-            data[f.name] = value
+            data[name] = value
         return data
 
 

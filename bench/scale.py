@@ -322,6 +322,7 @@ class PrimedEmbedder:
 
 def write_ten_page_pdf(path: Path, sentences: list[str]) -> None:
     from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
 
     texts, _ = recombine(sentences, 40, seed=99)
     pdf = FPDF()
@@ -329,14 +330,15 @@ def write_ten_page_pdf(path: Path, sentences: list[str]) -> None:
     pdf.set_auto_page_break(True, margin=20)
     pdf.add_page()
     pdf.set_font("Helvetica", size=16)
-    pdf.multi_cell(0, 9, "Oppvekstrapport for Nyby kommune 2026")
+    below = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+    pdf.multi_cell(0, 9, "Oppvekstrapport for Nyby kommune 2026", **below)
     for n, text in enumerate(texts, start=1):
         if n % 4 == 1 and n > 1:
             pdf.add_page()
         pdf.set_font("Helvetica", "B", size=13)
-        pdf.multi_cell(0, 8, f"{n}. Kapittel {n}")
+        pdf.multi_cell(0, 8, f"{n}. Kapittel {n}", **below)
         pdf.set_font("Helvetica", size=11)
-        pdf.multi_cell(0, 6, text.encode("windows-1252", "replace").decode("windows-1252"))
+        pdf.multi_cell(0, 6, text.encode("windows-1252", "replace").decode("windows-1252"), **below)
         pdf.ln(3)
     pdf.output(str(path))
 

@@ -85,6 +85,7 @@ def link_records(records: list[Record]) -> list[Record]:
     for passage in passages:
         for work in _cited_works(passage.text, works):
             tie(passage, work)
+    folded: dict[str, str] = {}  # each passage folded once, only when an example needs it
     for example in (r for r in records if isinstance(r, PracticeExample)):
         place = fold(example.owner.split()[0]) if example.owner else ""
         words = [fold(w) for w in _distinctive_words(example.title)]
@@ -93,7 +94,9 @@ def link_records(records: list[Record]) -> list[Record]:
         for passage in passages:
             if passage.source.document == example.source.document:
                 continue
-            text = fold(passage.text)
+            text = folded.get(passage.id)
+            if text is None:
+                text = folded[passage.id] = fold(passage.text)
             if place in text and any(re.search(rf"\b{re.escape(w)}\b", text) for w in words):
                 tie(example, passage)
     return [with_changes(r, links=tuple(sorted(links[r.id]))) if links.get(r.id) else r for r in records]

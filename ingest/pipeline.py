@@ -240,8 +240,13 @@ def _same_person(a: str, b: str) -> bool:
 
 def _merge_people(people: list[Person]) -> list[Person]:
     merged: list[Person] = []
+    mentions: list[dict[Source, None]] = []  # gathered apart: a name seen in a thousand places stays linear
+    buckets: dict[tuple[str, int], list[int]] = {}  # _same_person needs the same first token and length
     for person in people:
-        for i, other in enumerate(merged):
+        tokens = fold(person.name).split()
+        bucket = buckets.setdefault((tokens[0] if tokens else "", len(tokens)), [])
+        for i in bucket:
+            other = merged[i]
             if not _same_person(person.name, other.name):
                 continue
             best, rest = (person, other) if ROLE_PRIORITY[person.role] < ROLE_PRIORITY[other.role] else (other, person)
@@ -254,12 +259,14 @@ def _merge_people(people: list[Person]) -> list[Person]:
                 affiliation=best.affiliation or rest.affiliation,
                 topics=tuple(dict.fromkeys(best.topics + rest.topics)),
                 aliases=aliases,
-                mentions=tuple(dict.fromkeys(other.mentions + person.mentions)),
             )
+            mentions[i].update(dict.fromkeys(person.mentions))
             break
         else:
+            bucket.append(len(merged))
             merged.append(person)
-    return merged
+            mentions.append(dict.fromkeys(person.mentions))
+    return [with_changes(p, mentions=tuple(m)) for p, m in zip(merged, mentions)]
 
 
 def merge_records(records: list[Record]) -> list[Record]:
