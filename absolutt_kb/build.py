@@ -47,10 +47,10 @@ from absolutt_kb.themes import ThemeLinker, load_taxonomy
 from ingest.chunking import ChunkPolicy
 from ingest.links import link_records
 from ingest.pipeline import merge_records
-from ingest.sandbox import FileReport, ParseLimits, ParserWorker
+from ingest.sandbox import FileReport, NameLoader, ParseLimits, ParserWorker
 
 Progress = Callable[[str], None]
-EXTRACT_VERSION = 1  # raise when extraction changes: every document is parsed again
+EXTRACT_VERSION = 2  # raise when extraction changes: every document is parsed again
 
 
 class NothingToIndex(Exception):
@@ -120,11 +120,22 @@ def _settings_fingerprint(policy: ChunkPolicy) -> dict:
     words = hashlib.sha256(json.dumps(glossary(), sort_keys=True).encode())
     return {
         "extract_version": EXTRACT_VERSION,
+        "names": _names_fingerprint(),
         "chunking": policy.describe(),
         "taxonomy": taxonomy.hexdigest()[:16],
         "glossary": words.hexdigest()[:16],
         "privacy": load_rules().fingerprint(),
     }
+
+
+def _names_fingerprint() -> str:
+    """Which name recogniser reads the documents ("" when none): its weights' hash."""
+    from absolutt_kb.name_model import MODEL_DIR
+
+    weights = MODEL_DIR / "top.safetensors"
+    if os.environ.get("ABSOLUTT_KB_NAMES", "1") == "0" or not weights.exists():
+        return ""
+    return _file_digest(weights)[:16]
 
 
 def is_current(corpus_dir: Path, index_dir: Path, model: str, policy: ChunkPolicy = ChunkPolicy()) -> bool:
@@ -149,7 +160,9 @@ class DocumentCache:
     def __init__(self, folder: Path, settings: dict) -> None:
         self.folder = Path(folder)
         # What decides a document's records; privacy rules apply after, to all records.
-        self._settings = json.dumps({k: v for k, v in settings.items() if k in ("extract_version", "chunking")}, sort_keys=True)
+        self._settings = json.dumps(
+            {k: v for k, v in settings.items() if k in ("extract_version", "names", "chunking")}, sort_keys=True
+        )
 
     def key(self, name: str, digest: str) -> str:
         return hashlib.sha256(f"{self._settings}\x00{name}\x00{digest}".encode()).hexdigest()
@@ -179,6 +192,24 @@ class DocumentCache:
         for path in self.folder.iterdir():
             if path.stem.lstrip(".") not in keys:
                 path.unlink(missing_ok=True)
+
+
+def name_loader() -> NameLoader | None:
+    """What loads the name recogniser in the parser process; None when it is switched off or missing.
+
+    ``ABSOLUTT_KB_NAMES=0`` switches it off (people then come from the list rules alone).
+    """
+    from absolutt_kb.name_model import MODEL_DIR, load_name_finder
+
+    if os.environ.get("ABSOLUTT_KB_NAMES", "1") == "0" or not (MODEL_DIR / "top.safetensors").exists():
+        return None
+    try:
+        from absolutt_kb.embedder import converted_e5_path
+
+        converted_e5_path()  # convert once here, not under the parser's memory limit
+    except Exception:  # noqa: BLE001 - no torch or no disk: ingest still works with the rules
+        return None
+    return load_name_finder
 
 
 def _previous(index_dir: Path, model: str) -> KnowledgeIndex | None:
@@ -245,7 +276,7 @@ def _ingest(
     records: list[Record] = []
     used: set[str] = set()
     parsed = 0
-    with ParserWorker(policy, limits) as worker:
+    with ParserWorker(policy, limits, names=name_loader()) as worker:
         for n, path in enumerate(files, start=1):
             name = str(path.relative_to(corpus_dir))
             key = cache.key(name, digests[name])

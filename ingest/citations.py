@@ -62,7 +62,8 @@ def split_authors(text: str) -> tuple[tuple[str, ...], bool, bool]:
     et_al = bool(_ET_AL.search(text))
     text = _ET_AL.sub(" ", text).strip(" ,;")
     parts: list[str] = []
-    for chunk in re.split(r"\s*;\s*|\s+&\s+|\s+og\s+|\s+and\s+", text):
+    # "Barne- og familiedepartementet" is one author: "og" after a hyphen joins the parts of a word.
+    for chunk in re.split(r"\s*;\s*|\s+&\s+|(?<!-)\s+og\s+|(?<!-)\s+and\s+", text):
         parts.extend(p.strip() for p in chunk.split(",") if p.strip())
     authors: list[str] = []
     for part in parts:

@@ -7,6 +7,7 @@ of gatherings; deadlines, information meetings and letter dates do not count.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -14,12 +15,21 @@ from dataclasses import dataclass
 from ingest.dates import DateMention, find_dates
 from ingest.layout import Block
 
-_GATHERING = re.compile(r"\b(samling\w*|fellessamling\w*|nettverkssamling\w*|velkommen til|samlingsdag\w*|seminar\w*|konferanse\w*)", re.IGNORECASE)
-_NOT_GATHERING = re.compile(
-    r"\b(frist\w*|påmelding\w*|innen|senest|informasjonsmøte\w*|formøte\w*|sendes|søknad\w*|datert|verksted)\b", re.IGNORECASE
+_GATHERING = re.compile(
+    r"\b(samling\w*|fellessamling\w*|nettverkssamling\w*|velkommen til|velkomen til|samlingsdag\w*|seminar\w*|"
+    r"konferanse\w*|konferansar|samla|samlast|samlet|webinar\w*|fagdag\w*|arrangeres|arrangert|inviterer|"
+    r"\w+nettverk(?:et)?)",
+    re.IGNORECASE,
 )
+_NOT_GATHERING = re.compile(
+    r"\b(frist\w*|påmelding\w*|innen|senest|informasjonsmøte\w*|formøte\w*|sendes|søknad\w*|datert|verksted|"
+    r"publisert|oppdatert|endret|endra|skrevet|skrive)\b", re.IGNORECASE
+)
+_DATE_LABEL = re.compile(r"^(?:tid|dato|når|tidspunkt|date|when)\s*[:?]|\bhvor og når\b|\bkor og når\b", re.IGNORECASE)
+TIME_SLOT_START = re.compile(r"^\s*(?:kl\.?\s*)?[0-2]?\d[.:][0-5]\d")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _THEME_LABEL = re.compile(r"^(?:tema|temaer|theme|innhold)\s*:\s*(?P<value>.*)$", re.IGNORECASE)
-_PLACE_LABEL = re.compile(r"^(?:sted|lokale|hvor|adresse)\s*:\s*(?P<value>.+)$", re.IGNORECASE)
+_PLACE_LABEL = re.compile(r"^(?:sted|stad|lokale|hvor|kor|adresse)\s*:\s*(?P<value>.+)$", re.IGNORECASE)
 _MODE = re.compile(r"\b(digital\w*|fysisk\w*|hybrid\w*)\b", re.IGNORECASE)
 _TIME_SLOT = re.compile(r"^(?P<from>[0-2]?\d[.:][0-5]\d)(?:\s*[–-]\s*(?P<to>[0-2]?\d[.:][0-5]\d))?\s*(?P<rest>.*)$")
 _REGION = re.compile(
@@ -66,18 +76,42 @@ def _reference_year(texts: list[str]) -> tuple[int, int, int] | None:
     return None
 
 
-def _is_gathering_date(blocks: list[Block], i: int, mention: DateMention, heading: str) -> bool:
+def _is_gathering_date(blocks: list[Block], i: int, mention: DateMention, heading: str, title: str) -> bool:
+    """Whether a date is the date of an event, not a deadline, a publication date or a letter's date."""
     text = blocks[i].text
-    window = text[max(0, mention.start - 80) : mention.end + 60]
-    if _NOT_GATHERING.search(window):
+    clause = re.split(r"[.;!?]\s|\n", text[: mention.start])[-1][-40:]
+    if _NOT_GATHERING.search(clause) or _NOT_GATHERING.match(text):
         return False
+    window = text[max(0, mention.start - 80) : mention.end + 60]
     nearby = " ".join(b.text for b in blocks[i + 1 : i + 2])
-    if _GATHERING.search(window) or (_GATHERING.search(nearby) and len(text) < 60):
+    if _DATE_LABEL.search(text) or _DATE_LABEL.search(heading) or _DATE_LABEL.search(blocks[i - 1].text if i else ""):
+        return True
+    if _GATHERING.search(window) and not _NOT_GATHERING.search(text[mention.end : mention.end + 25]):
+        return True
+    if _GATHERING.search(nearby) and len(text) < 60:
         return True
     previous = [b.text for b in blocks[max(0, i - 5) : i]]
     if any(_THEME_LABEL.match(p) for p in previous) and len(text) < 60:
         return True
+    if i <= 4 and _GATHERING.search(title) and len(text) < 120:
+        return True  # "29. mar 2023, kl. 08.30" under the title "Barnehageseminar Trondheim"
     return bool(_GATHERING.search(heading)) and len(text) < 40
+
+
+def _year_for(mention: DateMention, text: str, title_year: int | None, reference) -> int | None:  # noqa: ANN001
+    """The year a date without one belongs to: the same sentence's, the title's, or the first dated block's."""
+    if mention.year:
+        return mention.year
+    sentence = re.split(r"(?<=[.!?])\s", text[: mention.start])[-1] + text[mention.start : mention.end + 80]
+    years = _YEAR.findall(sentence)
+    if years:
+        return int(years[0])
+    if title_year:
+        return title_year
+    if reference:
+        ref_year, ref_month, ref_day = reference
+        return ref_year if (mention.month, mention.day) >= (ref_month, ref_day) else ref_year + 1
+    return None
 
 
 def _themes_before(blocks: list[Block], i: int, stop: int) -> list[str]:
@@ -114,15 +148,15 @@ def find_gatherings(blocks: list[Block]) -> list[GatheringFound]:
     seen: set[str] = set()
     last_date_block = 0
     single_programme = _programme(blocks)
+    title = " ".join(b.text for b in blocks[:2])
+    title_years = _YEAR.findall(title)
+    title_year = int(title_years[0]) if title_years else None
     for i, block in enumerate(blocks):
         for mention in find_dates(block.text):
             heading = heading_paths[i]
-            if not _is_gathering_date(blocks, i, mention, heading):
+            if not _is_gathering_date(blocks, i, mention, heading, title):
                 continue
-            year = mention.year
-            if year is None and reference:
-                ref_year, ref_month, ref_day = reference
-                year = ref_year if (mention.month, mention.day) >= (ref_month, ref_day) else ref_year + 1
+            year = _year_for(mention, block.text, title_year, reference)
             resolved = mention.resolve(year) if year else None
             if not resolved:
                 continue
@@ -158,7 +192,22 @@ def find_gatherings(blocks: list[Block]) -> list[GatheringFound]:
                 )
             )
             last_date_block = i + 1
+    if len(found) == 1:  # a document about one event: its title and opening paragraphs describe it
+        intro = _introduction(blocks)
+        found[0] = dataclasses.replace(found[0], text=f"{found[0].text} {intro}".strip())
     return found
+
+
+def _introduction(blocks: list[Block], limit: int = 700) -> str:
+    """The title and first paragraphs of a document, up to about ``limit`` characters."""
+    parts: list[str] = []
+    size = 0
+    for b in blocks:
+        if size >= limit or TIME_SLOT_START.match(b.text):
+            break
+        parts.append(b.text if len(b.text) <= limit else b.text[:limit].rsplit(" ", 1)[0] + " …")
+        size += len(parts[-1])
+    return " ".join(parts)
 
 
 def _labelled(blocks: list[Block], pattern: re.Pattern[str]) -> str:

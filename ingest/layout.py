@@ -32,10 +32,24 @@ class Block:
     """A unit of layout: a heading, a list item, or a paragraph/line group."""
 
     text: str
-    kind: str  # "heading", "item" or "paragraph"
+    kind: str  # "heading", "item", "paragraph", "caption" or "row" (a table row)
     level: int
     locator: str
     lines: tuple[str, ...] = ()
+    cells: tuple[str, ...] = ()  # a table row's cells, in column order
+    header: tuple[str, ...] = ()  # the header row of the table a row belongs to
+
+
+def row_text(cells: list[str] | tuple[str, ...]) -> str:
+    """A table row as one line of text: cells joined by " | ", a cell's own lines by " / "."""
+    return " | ".join(cell.replace("\n", " / ") for cell in cells)
+
+
+def cell_lines(block: Block) -> list[str]:
+    """The lines of a block as the list rules read them: a table row gives each line of each cell."""
+    if block.kind != "row":
+        return [block.text]
+    return [line for cell in block.cells for line in cell.split("\n") if line]
 
 
 def clean_line(text: str) -> str:
@@ -111,6 +125,57 @@ def _looks_like_heading(text: str) -> bool:
     return letters >= 3 and letters / max(len(text), 1) > 0.6
 
 
+# The start of an entry in an author-year reference list: "Surname, I.", "Surname, Given", "Author (2015)".
+_REFERENCE_START = re.compile(
+    r"^(?:[A-ZÆØÅ][\wæøåÆØÅ'’-]+,\s+(?:[A-ZÆØÅ]\.|[A-ZÆØÅ][a-zæøå]+[\s,])"
+    r"|[A-ZÆØÅ][^\W\d_]*[.-]?(?:\s+[^\W\d_][^\W\d_.-]*[.-]?){0,5}\s*\((?:19|20)\d\d)"
+)
+_YEAR_FIRST = re.compile(r"^\(?(?:19|20)\d\d[a-z]?\)")
+
+
+def join_reference_lines(lines: list[Line]) -> list[Line]:
+    """Rejoin entries of an author-year reference list that a PDF broke across lines, columns and pages.
+
+    From the first line that starts an entry on, a line that does not start one
+    ("Preschool», Scandinavian", "(2011): «…»") continues the entry before it.
+    Lists with fewer than four entries are left alone.
+    """
+    texts = [ln.text.strip() for ln in lines]
+    starts = []
+    previous = ""
+    for i, text in enumerate(texts):
+        following = next((t for t in texts[i + 1 : i + 3] if t), "")
+        open_end = previous.endswith((",", "&", "-", ":")) or previous.split()[-1:] in (["og"], ["and"], ["i"], ["in"])
+        previous = text or previous
+        starts.append(bool(text) and not open_end and (bool(_REFERENCE_START.match(text)) or (
+            len(text) < 80 and text[:1].isupper() and bool(_YEAR_FIRST.match(following)) and not text.endswith(".")
+        )))
+    if sum(starts) < 4:
+        return lines
+    first = starts.index(True)
+    out = list(lines[:first])
+    current: list[Line] = []
+    for ln, text, start in zip(lines[first:], texts[first:], starts[first:]):
+        if not text:
+            continue
+        if start or not current or len(current) >= 14:
+            if current:
+                out.extend([Line(_joined(current), current[0].locator), Line("", current[0].locator)])
+            current = [ln]
+        else:
+            current.append(ln)
+    if current:
+        out.append(Line(_joined(current), current[0].locator))
+    return out
+
+
+def _joined(lines: list[Line]) -> str:
+    text = clean_line(lines[0].text)
+    for ln in lines[1:]:
+        text = _join(text, clean_line(ln.text))
+    return text
+
+
 def build_blocks(lines: list[Line], *, markdown: bool = False, loose: bool = False, headings: bool = True) -> list[Block]:
     """Group raw lines into layout blocks.
 
@@ -124,6 +189,8 @@ def build_blocks(lines: list[Line], *, markdown: bool = False, loose: bool = Fal
     Returns:
         Blocks in reading order.
     """
+    if loose:
+        lines = join_reference_lines(lines)
     widths = sorted(len(ln.text.strip()) for ln in lines if ln.text.strip())
     wide = widths[int(len(widths) * 0.9)] if widths else 80
 

@@ -41,6 +41,7 @@ class PersonMention:
     topics: tuple[str, ...]
     role: str
     text: str
+    context: str = ""  # the sentence, bio or programme row that names them, when it says more than the fields
 
 
 def _clean(text: str) -> str:

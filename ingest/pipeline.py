@@ -29,10 +29,12 @@ from absolutt_kb.records import (
 from ingest.chunking import ChunkPolicy, chunk_sections
 from ingest.citations import parse_citation
 from ingest.gatherings import find_gatherings
+from ingest.layout import cell_lines
+from ingest.mentions import NameFinder, find_people
 from ingest.names import ORG_PATTERN, fold
 from ingest.ocr import OcrRepairer, system_word_list
 from ingest.people import PersonMention, find_mentions, find_programme_people, find_signatures, parse_person_entry
-from ingest.practice import parse_practice
+from ingest.practice import Practice, document_practice, parse_practice, practice_in_line
 from ingest.readers import Document
 from ingest.sections import classify_section, split_sections
 
@@ -68,7 +70,38 @@ def _person_text(m: PersonMention) -> str:
     if m.topics:
         parts.append("om " + "; ".join(m.topics))
     parts.append(f"({ROLE_LABELS[m.role]})")
+    if m.context and m.context not in " ".join(parts):
+        parts.append("– " + m.context)
     return " ".join(parts)
+
+
+def _practice(p: Practice, source: Source) -> PracticeExample:
+    return PracticeExample(
+        id=f"practice:{slug(p.owner, 24)}-{slug(p.title, 40)}",
+        title=f"{p.owner}: {p.title}",
+        text=p.description,
+        source=source,
+        owner=p.owner,
+        description=p.description,
+    )
+
+
+def _practice_in_lines(doc: Document, recorded: set[int]) -> list[tuple[Practice, str]]:
+    """Practice examples named in programme lines and sentences, and a document that tells one owner's work."""
+    found: list[tuple[Practice, str]] = []
+    for b in doc.blocks:
+        if id(b) in recorded or b.kind == "heading" and len(b.text) > 150:
+            continue
+        for sentence in re.split(r"(?<=[.!?])\s+", b.text) if len(b.text) > 300 else [b.text]:
+            p = practice_in_line(sentence)
+            if p:
+                found.append((p, b.locator))
+    if doc.blocks:
+        opening = " ".join(b.text for b in doc.blocks[:4])[:800]
+        p = document_practice(doc.blocks[0].text, opening)
+        if p:
+            found.append((p, doc.blocks[0].locator))
+    return found
 
 
 def _person(m: PersonMention, source: Source) -> Person:
@@ -85,12 +118,24 @@ def _person(m: PersonMention, source: Source) -> Person:
     )
 
 
-def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy()) -> list[Record]:
+def _name_tokens(spans: list[list]) -> set[str]:
+    """Folded words of every person name the recogniser found in a document."""
+    return {fold(w) for block_spans in spans for s in block_spans if s.label == "PER" for w in s.text.split()}
+
+
+def _confirmed(name: str, tokens: set[str] | None) -> bool:
+    """Whether the recogniser agrees that a name found by the list rules is a person's name."""
+    return tokens is None or all(fold(w) in tokens for w in name.split() if len(w) > 2 and not w.endswith("."))
+
+
+def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy(), names: NameFinder | None = None) -> list[Record]:
     """All records one document gives.
 
     Args:
         doc: A read document.
         policy: Passage size.
+        names: A name recogniser; with it, people come from recognised names and
+            the layout around them, and the list rules only keep names it confirms.
 
     Returns:
         Records in document order, passages last; persons are not yet merged
@@ -103,6 +148,8 @@ def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy()) -> list
     def src(locator: str) -> Source:
         return Source(document=doc.name, locator=locator)
 
+    spans = names([b.text for b in doc.blocks]) if names is not None else None
+    tokens = _name_tokens(spans) if spans is not None else None
     listed: set[str] = set()
     recorded: set[int] = set()
     for section in sections:
@@ -112,8 +159,9 @@ def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy()) -> list
                 recorded.add(id(entry.block))
             if entry.kind == "person":
                 for m in parse_person_entry(text):
-                    records.append(_person(m, src(loc)))
-                    listed.add(m.name)
+                    if _confirmed(m.name, tokens):
+                        records.append(_person(m, src(loc)))
+                        listed.add(m.name)
             elif entry.kind == "literature":
                 c = parse_citation(text)
                 if c:
@@ -136,16 +184,7 @@ def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy()) -> list
             elif entry.kind == "practice":
                 p = parse_practice(text)
                 if p:
-                    records.append(
-                        PracticeExample(
-                            id=f"practice:{slug(p.owner, 24)}-{slug(p.title, 40)}",
-                            title=f"{p.owner}: {p.title}",
-                            text=p.description,
-                            source=src(loc),
-                            owner=p.owner,
-                            description=p.description,
-                        )
-                    )
+                    records.append(_practice(p, src(loc)))
             elif entry.kind == "tip":
                 records.append(Tip(id=f"tip:{_short_hash(text)}", title=text, text=text, source=src(loc)))
             elif entry.kind == "question":
@@ -153,15 +192,23 @@ def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy()) -> list
                     ReflectionQuestion(id=f"question:{_short_hash(text)}", title=text, text=text, source=src(loc))
                 )
 
-    texts = [b.text for b in doc.blocks]
+    texts = [line for b in doc.blocks for line in cell_lines(b)]
+    locs = {line: b.locator for b in doc.blocks for line in cell_lines(b)}
     mentions: list[tuple[PersonMention, str]] = []
-    for b in doc.blocks:
-        mentions.extend((m, b.locator) for m in find_mentions(b.text))
-    locs = {b.text: b.locator for b in doc.blocks}
+    for line, loc in locs.items():
+        mentions.extend((m, loc) for m in find_mentions(line))
     mentions.extend((m, locs.get(m.text.split(",")[0], "")) for m in find_signatures(texts, owner))
     mentions.extend((m, locs.get(m.text.split(" – ")[-1], "")) for m in find_programme_people(texts))
+    found_practice: list[tuple[Practice, str]] = []
+    if spans is not None:
+        findings = find_people(doc.blocks, spans)
+        mentions.extend(findings.people)
+        found_practice.extend(findings.practice)
+    found_practice.extend(_practice_in_lines(doc, recorded))
+    for p, loc in found_practice:
+        records.append(_practice(p, src(loc)))
     for m, loc in mentions:
-        if m.name not in listed:
+        if (m.context or m.name not in listed) and _confirmed(m.name, tokens):
             records.append(_person(m, src(loc)))
 
     for g in find_gatherings(list(doc.blocks)):

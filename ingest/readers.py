@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.layout import Block, Line, build_blocks
+from ingest.layout import Block, Line, build_blocks, clean_line, row_text
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 MAX_PAGES = 1000  # a PDF with more pages is refused (the programme's longest reports have ~100)
 MAX_CHARS = 5_000_000  # extracted characters a document may give (~2,500 pages of prose)
 MAX_TEXT_BYTES = 4 * MAX_CHARS  # a text file larger than this is refused before it is read
@@ -75,6 +75,8 @@ def sniff_format(path: Path, head: bytes) -> str:
         raise UnreadableDocument(f"Filen heter {suffix}, men innholdet er et ZIP-arkiv (kanskje en DOCX).")
     if suffix in (".pdf", ".docx"):
         raise UnreadableDocument(f"Filen heter {suffix}, men innholdet er ikke {suffix[1:].upper()}.")
+    if _HTML_HEAD.match(head[:1024].decode("utf-8", "ignore")):
+        return "html"
     if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnreadableDocument("Filen ser ut til å være binær, ikke tekst.")
     return "md" if suffix == ".md" else "txt"
@@ -95,7 +97,9 @@ def read_document(path: Path, name: str | None = None) -> Document:
     """
     name = name or path.name
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise UnreadableDocument(f"Filtypen {path.suffix or '(ingen)'} støttes ikke (bruk PDF, DOCX, TXT eller MD).")
+        raise UnreadableDocument(
+            f"Filtypen {path.suffix or '(ingen)'} støttes ikke (bruk PDF, DOCX, HTML, TXT eller MD)."
+        )
     with path.open("rb") as fh:
         head = fh.read(8192)
     if not head:
@@ -103,6 +107,14 @@ def read_document(path: Path, name: str | None = None) -> Document:
     fmt = sniff_format(path, head)
     if fmt == "pdf":
         lines = _pdf_lines(path)
+    elif fmt == "html":
+        if path.stat().st_size > MAX_TEXT_BYTES:
+            raise UnreadableDocument(f"HTML-filen er for stor ({path.stat().st_size / 2**20:.0f} MB).")
+        blocks = _html_blocks(decode_text(path.read_bytes()))
+        _check_chars(sum(len(b.text) for b in blocks))
+        if not blocks:
+            raise UnreadableDocument("Fant ingen hovedtekst på nettsiden (bare menyer eller tom side).")
+        return Document(name=name, format="html", blocks=tuple(blocks))
     elif fmt == "docx":
         _check_zip(path)
         blocks = _docx_blocks(path)
@@ -211,6 +223,58 @@ def _running_furniture(page_lines: list[list[str]]) -> set[str]:
     return {shape for shape, n in counts.items() if n >= threshold and len(shape) < 120}
 
 
+# --- HTML ----------------------------------------------------------------
+
+_HTML_HEAD = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+
+
+def _html_blocks(html: str) -> list[Block]:
+    """The main text of a saved web page (menus, footers and cookie notes left out by trafilatura)."""
+    import trafilatura
+    from lxml import etree
+
+    try:
+        xml = trafilatura.extract(
+            html, output_format="xml", include_tables=True, include_comments=False, include_formatting=False,
+            favor_recall=True,
+        )
+    except Exception as exc:  # noqa: BLE001 - lxml and trafilatura raise many types on broken markup
+        raise UnreadableDocument(f"Nettsiden kan ikke leses ({type(exc).__name__}).") from exc
+    if not xml:
+        return []
+    root = etree.fromstring(xml.encode("utf-8"))
+    blocks: list[Block] = []
+    tables = 0
+
+    def text_of(node) -> str:  # noqa: ANN001 - an lxml element
+        return clean_line(" ".join("".join(node.itertext()).split()))
+
+    for n, node in enumerate(root.iter("head", "p", "item", "table", "quote"), start=1):
+        if any(a.tag in ("table", "item") for a in node.iterancestors()) and node.tag != "item":
+            continue  # read with its table or list item
+        loc = f"avsnitt {n}"
+        if node.tag == "table":
+            tables += 1
+            rows = [[text_of(c) for c in row.iter("cell")] for row in node.iter("row")]
+            header = tuple(rows[0]) if rows and all(c.get("role") == "head" for c in node.find("row").iter("cell")) else ()
+            for r, cells in enumerate(rows[1:] if header else rows, start=2 if header else 1):
+                if any(cells):
+                    blocks.append(Block(text=row_text([c for c in cells if c]), kind="row", level=0,
+                                        locator=f"tabell {tables}, rad {r}", cells=tuple(cells), header=header))
+            continue
+        text = text_of(node)
+        if not text:
+            continue
+        if node.tag == "head":
+            level = int((node.get("rend") or "h2")[1:] or 2) if (node.get("rend") or "").startswith("h") else 2
+            blocks.append(Block(text=text, kind="heading", level=min(level, 6), locator=loc))
+        elif node.tag == "item":
+            blocks.append(Block(text=text, kind="item", level=0, locator=loc))
+        else:
+            blocks.extend(build_blocks([Line(part, loc) for part in text.split("\n")] + [Line("", loc)], headings=False))
+    return blocks
+
+
 # --- DOCX ----------------------------------------------------------------
 
 
@@ -253,6 +317,9 @@ def _docx_blocks(path: Path) -> list[Block]:
             if level and text:
                 flush_loose()
                 blocks.append(Block(text=re.sub(r"\s+", " ", text), kind="heading", level=level, locator=loc))
+            elif text and ("caption" in style.lower() or style.lower() in ("bildetekst", "figurtekst")):
+                flush_loose()
+                blocks.append(Block(text=re.sub(r"\s+", " ", text), kind="caption", level=0, locator=loc))
             elif text and _docx_is_list(item, style):
                 flush_loose()
                 blocks.append(Block(text=re.sub(r"\s+", " ", text), kind="item", level=0, locator=loc))
@@ -263,19 +330,36 @@ def _docx_blocks(path: Path) -> list[Block]:
         elif isinstance(item, Table):
             table_no += 1
             flush_loose()
-            for row_no, row in enumerate(item.rows, start=1):
-                loc = f"tabell {table_no}, rad {row_no}"
-                seen: set[int] = set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:  # merged cells repeat
-                        continue
-                    seen.add(id(cell._tc))
-                    for para in cell.paragraphs:
-                        for part in para.text.split("\n"):
-                            loose.append(Line(part, loc))
-                    loose.append(Line("", loc))
-            flush_loose(headings=False)
+            blocks.extend(_table_blocks(item, table_no))
     flush_loose()
+    return blocks
+
+
+def _table_blocks(table, table_no: int) -> list[Block]:  # noqa: ANN001 - python-docx type
+    """One block per table row, with its cells; a first row of short labels is the header."""
+    rows: list[list[str]] = []
+    for row in table.rows:
+        cells: list[str] = []
+        seen: set[int] = set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:  # merged cells repeat
+                continue
+            seen.add(id(cell._tc))
+            lines = (clean_line(line) for line in cell.text.splitlines())
+            cells.append("\n".join(line for line in lines if line))  # a cell's lines are layout too
+        rows.append(cells)
+    header: tuple[str, ...] = ()
+    if len(rows) >= 2 and all(len(c.split()) <= 5 and not re.search(r"\d", c) for c in rows[0]) and any(rows[0]):
+        header = tuple(rows[0])
+        rows = rows[1:]
+    blocks = []
+    for row_no, cells in enumerate(rows, start=2 if header else 1):
+        filled = [c for c in cells if c]
+        if filled:
+            blocks.append(
+                Block(text=row_text(filled), kind="row", level=0, locator=f"tabell {table_no}, rad {row_no}",
+                      cells=tuple(cells), header=header)
+            )
     return blocks
 
 

@@ -15,13 +15,19 @@ import multiprocessing as mp
 import os
 import resource
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from absolutt_kb.records import KIND_LABELS, Record
 from ingest.chunking import ChunkPolicy
+from ingest.mentions import NameFinder
 from ingest.pipeline import extract_document
 from ingest.readers import SUPPORTED_SUFFIXES, UnreadableDocument, read_document
+
+
+LOAD_SECONDS = 300.0  # time a new worker may take to load the name recogniser
+NameLoader = Callable[[], "NameFinder | None"]  # loads the name recogniser in the worker (picklable)
 
 
 @dataclass(frozen=True)
@@ -49,12 +55,14 @@ class ParseLimits:
     memory_mb: int = int(os.environ.get("ABSOLUTT_KB_PARSE_MEMORY_MB", "3072"))
 
 
-def parse_file(path: Path, name: str, policy: ChunkPolicy) -> tuple[FileReport, list[Record]]:
+def parse_file(
+    path: Path, name: str, policy: ChunkPolicy, names: NameFinder | None = None
+) -> tuple[FileReport, list[Record]]:
     """Read and extract one file in this process; every failure becomes a report line."""
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         return FileReport(name, False, f"filtypen {path.suffix or '(ingen)'} støttes ikke"), []
     try:
-        found = extract_document(read_document(path, name=name), policy)
+        found = extract_document(read_document(path, name=name), policy, names)
     except UnreadableDocument as exc:
         return FileReport(name, False, str(exc)), []
     except MemoryError:
@@ -67,9 +75,11 @@ def parse_file(path: Path, name: str, policy: ChunkPolicy) -> tuple[FileReport, 
     return FileReport(name, True, counts={k: counts[k] for k in KIND_LABELS if counts[k]}), found
 
 
-def _worker(conn, policy: ChunkPolicy, memory_mb: int) -> None:  # noqa: ANN001 - a Connection
+def _worker(conn, policy: ChunkPolicy, memory_mb: int, load_names: NameLoader | None) -> None:  # noqa: ANN001
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    names = load_names() if load_names is not None else None  # once per worker, not per file
+    conn.send("ready")
     while True:
         try:
             job = conn.recv()
@@ -78,14 +88,16 @@ def _worker(conn, policy: ChunkPolicy, memory_mb: int) -> None:  # noqa: ANN001 
         if job is None:
             return
         path, name = job
-        conn.send(parse_file(Path(path), name, policy))
+        conn.send(parse_file(Path(path), name, policy, names))
 
 
 class ParserWorker:
     """A child process that parses files one at a time, replaced when a file kills or stalls it."""
 
-    def __init__(self, policy: ChunkPolicy = ChunkPolicy(), limits: ParseLimits = ParseLimits()) -> None:
-        self.policy, self.limits = policy, limits
+    def __init__(
+        self, policy: ChunkPolicy = ChunkPolicy(), limits: ParseLimits = ParseLimits(), names: NameLoader | None = None
+    ) -> None:
+        self.policy, self.limits, self.names = policy, limits, names
         self._context = mp.get_context("spawn")  # a fresh interpreter: no model, no threads, no open index
         self._process = None
         self._conn = None
@@ -93,11 +105,14 @@ class ParserWorker:
     def _start(self) -> None:
         parent, child = self._context.Pipe()
         self._process = self._context.Process(
-            target=_worker, args=(child, self.policy, self.limits.memory_mb), daemon=True
+            target=_worker, args=(child, self.policy, self.limits.memory_mb, self.names), daemon=True
         )
         self._process.start()
         child.close()
         self._conn = parent
+        # Loading the name recogniser is not parsing: it gets its own, generous wait.
+        if not parent.poll(LOAD_SECONDS) or parent.recv() != "ready":
+            raise RuntimeError("the parser process did not start")
 
     def _stop(self) -> None:
         if self._process is not None:

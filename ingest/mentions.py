@@ -1,0 +1,385 @@
+"""People from recognised names and the layout around them.
+
+A name recogniser (injected: any callable that gives, per text, spans with
+``label``, ``start``, ``end`` and ``text``) marks the names; this module decides
+which of them are people the document gives a part, and what it says of them:
+
+- **role** from the cue around the name: a table with a name column, a
+  programme slot, "v/", "ved", a label ("Møteleder:", "Ordstyrar:",
+  "Kontakt"), a list of members or contributors the block belongs to, or a
+  verb of speaking in prose ("snakket om", "fortel", "åpnet konferansen");
+- **affiliation** from the organisation next to the name (comma, parentheses,
+  "fra"/"frå"/"ved"/"i", the table column, "Frå X:" before a list of names),
+  shared by names joined with "og";
+- **topic** from the talk title (the table's topic column, the slot's title
+  line, "om …" after the name).
+
+A name with no such cue (news prose, a quotation, a thank-you, a byline, a
+case officer, a photo credit, a name inside the name of a building or a
+foundation) gives no person; its text stays searchable as a passage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ingest.layout import Block
+from ingest.people import PersonMention
+from ingest.practice import Practice
+
+
+class NameSpanLike(Protocol):
+    """What a recogniser returns for each name: its type and place in the text."""
+
+    label: str
+    start: int
+    end: int
+    text: str
+
+
+NameFinder = Callable[[list[str]], list[list[NameSpanLike]]]
+
+_TIME = r"(?:kl\.?\s*)?[0-2]?\d[.:][0-5]\d"
+TIME_SLOT = re.compile(rf"^\s*{_TIME}(?:\s*[-–—]\s*{_TIME})?\s*", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«\"“])")
+
+ORGANISER = (
+    r"møteleder|møteleiar|ordstyrer|ordstyrar|konferansier|debattleder|debattleiar|moderator|programleder|programleiar|"
+    r"leder av|leiar av|lede sesjonen|leie sesjonen|til å lede|til å leie|ledet av|leia av|ledes av|leiast av|vert\b|vertskap|"
+    r"arrangementsgrupp\w*|arbeidsgrupp\w*|programkomit\w*|arrangementskomit\w*|styringsgrupp\w*|planleggingsgrupp\w*|"
+    r"prosjektleder|prosjektleiar|ansvarlig|ansvarleg|arrangør\w*|arrangement\w* av|medarrangør\w*"
+)
+CONTACT = r"kontakt\w*|påmelding\w*|spørsmål|henvendelse\w*|e-post|epost"
+PRESENTER = (
+    r"v/|\bved\b|innleder\w*|innleiar\w*|innledning|innleiing|foredragsholder\w*|foredragshaldar\w*|foredrag|"
+    r"keynote|innlegg|presentasjon|velkommen|velkomen|velkomst\w*|åpning|opning|panel\w*|samtale|bidragsyter\w*|"
+    r"forelesning|forelesar|foreleser|ressursperson\w*|speaker\w*"
+)
+_ORGANISER_RE = re.compile(rf"\b(?:{ORGANISER})", re.IGNORECASE)
+_CONTACT_RE = re.compile(rf"\b(?:{CONTACT})", re.IGNORECASE)
+_PRESENTER_RE = re.compile(rf"(?:{PRESENTER})", re.IGNORECASE)
+# A verb of taking part, soon after the name: "Trude Havik snakket om …", "fortel Torgeir …".
+_SPEAKS = re.compile(
+    r"\b(?:snakket|snakka|snakker|fortalte|fortel|forteller|presenterte|presenterer|presenterte|innledet|innleidde|"
+    r"innleier|innleder|åpnet|opna|opnar|åpner|foreleste|forelas|heldt|holdt|holder|orienterte|orienterer|delte|"
+    r"la fram|deltok|deltek|innleigd|leia|ledet|leder|leiar|ønsket velkommen|ønskte velkomen|hadde\s+(?:\w+\s+){0,3}"
+    r"(?:sesjon|innlegg|foredrag|innleiing|innledning)|med sin(?:e)?\s+(?:\w+\s+)?(?:sesjon|innlegg|foredrag)|"
+    r"på\s+(?:\w+\s+){0,3}(?:sesjon|parallellsesjon)|var\s+(?:\w+\s+){0,3}(?:keynote\w*|konferansier|foredragsholder|"
+    r"innleder|innleiar|møteleder|ordstyrer|ordstyrar|programleder)|prosessrettleiar|prosessveileder)\b",
+    re.IGNORECASE,
+)
+_ORGANISER_VERB = re.compile(r"\b(?:konferansier|ledet|leia|leder|leiar|møteleder|ordstyrer|ordstyrar|programleder)\b", re.I)
+# Where a name is not a person the document gives a part.
+_VETO = re.compile(
+    r"\b(?:foto|fotograf|photo|illustrasjon|saksbehandler|saksbehandlar|sekretær|referent|arkivsak\w*|"
+    r"musikalsk|fiolinist\w*|musiker|musikar|takk til|takket|takka|in memoriam|minneord)\b",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"(?:^|\s)(?:av|tekst|skrevet av|skrive av|by)\s*:?\s*$", re.IGNORECASE)
+# A name that is part of the name of a thing: "Stine Sofies stiftelse", "Jarmund Veland-seminaret".
+_THING_AFTER = re.compile(
+    r"^(?:-\w|s?\s+(?:stiftelse|stiftelsen|gate|gata|veg|vei|veien|hus|huset|pris|prisen|fond|fondet|senter|senteret|"
+    r"minneforelesning\w*|seminar|seminaret|skole|skule|barnehage)\b|'\s+gate)",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"\b(?:sier|seier|sa|meiner|mener|skriver|skriv|uttaler)\b", re.IGNORECASE)
+_ROLE_AFTER = re.compile(r"^\s+(?:leder|leiar|møteleder|ordstyrer|ordstyrar)\b", re.IGNORECASE)
+_TOPIC_HEADER = re.compile(r"tema|emne|tittel|topic|title|innhald|innhold|foredrag", re.IGNORECASE)
+_NAME_HEADER = re.compile(r"namn|navn|name|innleder|innleiar|foredragsh|person", re.IGNORECASE)
+_AFFILIATION_HEADER = re.compile(r"arbeidsstad|arbeidssted|stilling|tilhørighet|organisasjon|institusjon|affiliation|fra|frå", re.IGNORECASE)
+_PREPOSITION_ORG = re.compile(r"^\s*,?\s*(?:fra|frå|ved|i|hos|på)\s+(?:[a-zæøå]+\s+){0,2}(?=[A-ZÆØÅ])")
+_RELATIVE_ORG = re.compile(r"^\s*,?\s*som\s+(?:er|var)\s+[^,.;]{0,50}?\b(?:ved|i|hos|for|på)\s+(?=[A-ZÆØÅ])")
+_FROM_PREFIX = re.compile(r"^\s*(?:fra|frå)\s+(?P<org>[^:]{2,80}):\s*", re.IGNORECASE)
+_PARTICLES = {"van", "von", "de", "der", "den", "ten", "la", "le", "da", "di", "af"}
+_CONNECTORS = {"i", "og", "for", "på", "av", "-", "–"}
+
+
+def _is_full_name(text: str) -> bool:
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 6 or any(c.isdigit() for c in text):
+        return False
+    return all(t[:1].isupper() or t.lower() in _PARTICLES for t in tokens) and tokens[-1][:1].isupper()
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    first, last = 0, len(text)
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() <= start:
+            first = m.end()
+        elif m.start() >= end:
+            last = m.start()
+            break
+    return first, last
+
+
+def _capitalised_run(text: str) -> str:
+    """The organisation a phrase starts with: capitalised words and the small words between them."""
+    words = text.split()
+    taken: list[str] = []
+    for word in words:
+        bare = word.strip(",.;:()")
+        if bare[:1].isupper() or bare[:1].isdigit():
+            taken.append(bare)
+        elif taken and (bare.lower() in _CONNECTORS or bare.lower() in {"kommune", "fylkeskommune", "universitet",
+                                                                        "stiftelse", "barnehage", "skule", "skole"}):
+            taken.append(bare)
+        else:
+            break
+        if word.endswith((",", ".", ";", ":", ")")):
+            break
+    while taken and taken[-1].lower() in _CONNECTORS:
+        taken.pop()
+    return " ".join(taken)
+
+
+def _affiliation_from_appositive(appositive: str) -> str:
+    """"førsteamanuensis, Universitetet i Oslo og leder av X" → "Universitetet i Oslo og leder av X"; a bare title → ""."""
+    appositive = re.sub(r"\s+(?:og|and|&)\s+[a-zæøå][^A-ZÆØÅ]*$", "", appositive).strip(" ,.;")
+    match = re.search(r"(?:^|[\s,/(])([A-ZÆØÅ0-9][^\s]*)", appositive)
+    if not match:
+        return ""
+    return appositive[match.start(1):].strip(" ,.;()")
+
+
+@dataclass
+class _Found:
+    name: str
+    role: str
+    affiliation: str
+    topics: list[str]
+    context: str
+    locator: str
+    after: str  # text between this name and the next name (or the end of its clause)
+    slot: str = ""  # the programme slot's text up to this name
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What the names in a document give: people, and the talks that present an owner's own work."""
+
+    people: tuple[tuple[PersonMention, str], ...]  # (person, locator)
+    practice: tuple[tuple[Practice, str], ...]  # (example, locator)
+
+
+_EXAMPLE_SLOT = re.compile(r"eksempel|praksis|erfaring", re.IGNORECASE)
+_OWNER_AFFILIATION = re.compile(r"\w*(?:kommune|skole|skule|barnehage|barnehagen)\b", re.IGNORECASE)
+_OWN_WORK = re.compile(r"prosjekt|praksis|erfaring|arbeid med|partnerskap|satsing|\bvår\b|\bvårt\b|\bsitt\b", re.I)
+
+
+class _Layout:
+    """Facts about the document's layout that decide cues: programme slots, sections, lead-in labels."""
+
+    def __init__(self, blocks: Sequence[Block]) -> None:
+        self.blocks = blocks
+        self.section: list[int] = []
+        self.slot: list[int | None] = []
+        section, slot = 0, None
+        for i, b in enumerate(blocks):
+            if b.kind == "heading":
+                section, slot = i, None
+            if TIME_SLOT.match(b.text) and b.kind != "heading":
+                slot = i
+            self.section.append(section)
+            self.slot.append(slot)
+        self.programme = sum(1 for b in blocks if TIME_SLOT.match(b.text)) >= 2
+
+    def lead_in(self, i: int) -> str:
+        """The label a list of names hangs under: the last short block ending with ':' (or heading) before ``i``."""
+        for j in range(i - 1, max(self.section[i] - 1, i - 4), -1):
+            text = self.blocks[j].text
+            if self.blocks[j].kind == "heading" or text.rstrip().endswith(":"):
+                return text
+        return ""
+
+    def slot_title(self, i: int, has_person: Callable[[int], bool]) -> list[str]:
+        """Talk title lines of the programme slot block ``i`` is in, nearest first."""
+        start = self.slot[i]
+        if start is None:
+            return []
+        titles: list[str] = []
+        for j in range(i - 1, start - 1, -1):
+            if has_person(j):
+                break
+            text = TIME_SLOT.sub("", self.blocks[j].text).strip(" .")
+            if text and not TIME_SLOT.fullmatch(self.blocks[j].text.strip()):
+                titles.append(text)
+            if len(titles) == 2:
+                break
+        return titles
+
+
+def find_people(blocks: Sequence[Block], spans: list[list[NameSpanLike]]) -> Findings:
+    """The people a document gives a part, from its recognised names and its layout.
+
+    A talk is also a practice example when its slot presents examples ("Eksempel
+    på samarbeid …") or when a municipality, school or kindergarten presents its
+    own work ("Om nærmiljøprosjektet i Volda kommune", by someone from Volda kommune).
+
+    Args:
+        blocks: The document's blocks in reading order.
+        spans: The recognised names of each block's text (same order as ``blocks``).
+
+    Returns:
+        Each person and practice example found, with the locator of the block that names them.
+    """
+    layout = _Layout(blocks)
+    people_in = [
+        [s for s in block_spans if s.label == "PER" and _is_full_name(s.text)] for block_spans in spans
+    ]
+    out: list[tuple[PersonMention, str]] = []
+    practice: dict[tuple[str, str], tuple[Practice, str]] = {}
+    for i, block in enumerate(blocks):
+        found = _block_people(block, i, people_in[i], spans[i], layout, lambda j: bool(people_in[j]))
+        slot = " ".join(b.text for b in blocks[layout.slot[i] : i]) if layout.slot[i] is not None else ""
+        for f in found:
+            mention = PersonMention(
+                name=f.name, affiliation=f.affiliation, topics=tuple(t for t in f.topics if t), role=f.role,
+                text=f.context, context=f.context,
+            )
+            out.append((mention, f.locator))
+            title = next((t for t in f.topics if t), "")
+            if f.role != "presenter" or not title or not f.affiliation:
+                continue
+            if _EXAMPLE_SLOT.search(slot) or (_OWNER_AFFILIATION.search(f.affiliation) and _OWN_WORK.search(title)):
+                description = " ".join(dict.fromkeys([slot, block.text])).strip()
+                key = (f.affiliation, title)
+                practice.setdefault(key, (Practice(f.affiliation, title, description, strong=True), f.locator))
+    return Findings(tuple(out), tuple(practice.values()))
+
+
+def _row_people(block: Block, names: list[NameSpanLike]) -> list[_Found]:
+    """People in a table row: the name cell, the affiliation cell, the topic cell."""
+    header = [h.lower() for h in block.header] + [""] * max(0, len(block.cells) - len(block.header))
+    found = []
+    for s in names:
+        offset, cell_no = 0, None
+        for n, cell in enumerate(block.cells):
+            if cell:
+                shown = cell.replace("\n", " / ")
+                position = block.text.find(shown, offset)
+                if position <= s.start < position + len(shown):
+                    cell_no = n
+                    break
+                offset = position + len(shown)
+        if cell_no is None:
+            continue
+        named = _NAME_HEADER.search(header[cell_no]) or len(block.cells[cell_no].split()) <= len(s.text.split()) + 1
+        if not named:
+            continue
+        affiliation, topics = "", []
+        for n, cell in enumerate(block.cells):
+            if n == cell_no or not cell or TIME_SLOT.fullmatch(cell):
+                continue
+            if _AFFILIATION_HEADER.search(header[n]) or (not header[n] and not affiliation and n == cell_no + 1):
+                affiliation = _affiliation_from_appositive(cell) or ""
+                if not affiliation:
+                    topics.append(cell) if _TOPIC_HEADER.search(header[n]) else None
+            elif _TOPIC_HEADER.search(header[n]) or not header[n]:
+                topics.append(cell.strip(" ."))
+        found.append(_Found(s.text, "presenter", affiliation, topics, block.text, block.locator, ""))
+    return found
+
+
+def _block_people(
+    block: Block, i: int, names: list[NameSpanLike], all_spans: list[NameSpanLike], layout: _Layout,
+    has_person: Callable[[int], bool],
+) -> list[_Found]:
+    if not names:
+        return []
+    if block.kind == "row" and block.cells:
+        return _row_people(block, names)
+    text = block.text
+    orgs = [s for s in all_spans if s.label in ("ORG", "GPE_ORG")]
+    lead = layout.lead_in(i)
+    found: list[_Found] = []
+    for k, s in enumerate(names):
+        first, last = _sentence_bounds(text, s.start, s.end)
+        sentence = text[first:last]
+        before = text[first : s.start]
+        next_start = names[k + 1].start if k + 1 < len(names) else last
+        after = text[s.end : min(next_start, last) if next_start > s.end else last]
+        rest_of_sentence = text[s.end:last]
+        if _VETO.search(before[-40:] + " " + after[:30]) or _BYLINE.search(before) or _THING_AFTER.match(text[s.end :]):
+            continue
+        if re.search(r"«[^»]*$", before) or re.match(r"^[^«]*»", text[s.end :]):
+            continue  # inside a quoted title
+        prefix = _FROM_PREFIX.sub("", before)  # "Frå Fylkesmannen i Møre og Romsdal: Name og Name"
+        for earlier in names[:k]:
+            prefix = prefix.replace(earlier.text, "")
+        starts_entry = not re.sub(r"\b(?:og|and)\b|[\s•\-–/,&:]|^v/", "", prefix)  # "Nina Kjeøy og Elin Børve, …"
+        role = _role(block, before, rest_of_sentence, lead, layout, i, starts_entry=starts_entry)
+        if role is None:
+            continue
+        affiliation = _affiliation(after, rest_of_sentence, s, orgs, before)
+        topics = _topics(before, rest_of_sentence, layout, i, has_person, block)
+        context = text if len(text) <= 600 else sentence
+        found.append(_Found(s.text, role, affiliation, topics, context, block.locator, after))
+    # Names joined by "og" share what follows the last of them: "Nina Kjeøy og Elin Børve, Nord universitet".
+    for k in range(len(found) - 2, -1, -1):
+        if re.fullmatch(r"\s*(?:,|og|&|and)\s*(?:[a-zæøå]+\s+){0,2}", found[k].after):
+            found[k].affiliation = found[k].affiliation or found[k + 1].affiliation
+            found[k].topics = found[k].topics or found[k + 1].topics
+    return found
+
+
+def _role(block: Block, before: str, after: str, lead: str, layout: _Layout, i: int, starts_entry: bool) -> str | None:
+    """The part a name plays, from the cue around it; None when nothing gives it one."""
+    near_before = before[-70:]
+    if _ORGANISER_RE.search(near_before) or _ROLE_AFTER.match(after):
+        return "organiser"
+    if _CONTACT_RE.search(near_before):
+        return "contact"
+    if _PRESENTER_RE.search(near_before) and (len(before) <= 120 or re.search(r"v/|\bved\b", near_before)):
+        return "presenter"
+    speaks = _SPEAKS.search(after[:160])
+    if speaks:
+        return "organiser" if _ORGANISER_VERB.fullmatch(speaks.group(0).split()[-1]) else "presenter"
+    entry_like = block.kind in ("item", "caption") or len(block.text) <= 300 or re.match(r"^\s*[:,(–-]", after)
+    if starts_entry and re.match(r"^[^.!?]{0,40}(?:fra|frå|ved)\s+[A-ZÆØÅ]", after) and not _QUOTED.search(after[:200]):
+        return "presenter"  # "Kari Marie Navarsete frå Høgskulen i Sogn og Fjordane …": introduced with a place of work
+    if not (starts_entry and entry_like and re.match(r"^\s*(?:[,:(–-]|og\s|&|\.?\s*$)", after)):
+        return None
+    if _ORGANISER_RE.search(after[:120]):
+        return "organiser"  # "Elisabeth Welle og Hanne Elin Harnes – medlemmer av arrangementsgruppa"
+    if lead and _ORGANISER_RE.search(lead):
+        return "organiser"
+    if lead and _CONTACT_RE.search(lead):
+        return "contact"
+    if lead and re.search(rf"{PRESENTER}|medlem\w*", lead, re.IGNORECASE):
+        return "resource_person" if re.search(r"bidragsyter|ressursperson", lead, re.IGNORECASE) else "presenter"
+    if layout.programme and layout.slot[i] is not None:
+        return "presenter"
+    return None
+
+
+def _affiliation(after: str, rest: str, span: NameSpanLike, orgs: list[NameSpanLike], before: str) -> str:
+    label = _FROM_PREFIX.match(before)
+    if label:
+        return label.group("org").strip()
+    appositive = re.match(r"^\s*[,(]\s*([^:;()]*?)(?:\)|:|;|\s[–-]\s|$)", after)
+    if appositive and appositive.group(1).strip():
+        return _affiliation_from_appositive(appositive.group(1))
+    placed = _PREPOSITION_ORG.match(rest) or _RELATIVE_ORG.match(rest)
+    if placed:
+        at = span.end + placed.end()
+        for org in orgs:
+            if at <= org.start <= at + 2:
+                return org.text
+        return _capitalised_run(rest[placed.end():])
+    return ""
+
+
+def _topics(before: str, after: str, layout: _Layout, i: int, has_person: Callable[[int], bool], block: Block) -> list[str]:
+    about = re.search(r"\bom\s+(.{3,160}?)(?:[.!?](?:\s|$)|$)", after)
+    if about:
+        return [about.group(1).strip(" ,")]
+    parts = re.split(r"\s*(?:v/|\bved\b)\s*", TIME_SLOT.sub("", before), maxsplit=1)
+    title = parts[0].strip(" .:–-") if len(parts) == 2 else ""  # "13.15 Talk title v/ Name"
+    if layout.programme and len(title.split()) >= 2:
+        return [title]
+    if layout.programme:
+        return layout.slot_title(i, has_person)
+    return []
