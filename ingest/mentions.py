@@ -162,6 +162,14 @@ class Findings:
 
     people: tuple[tuple[PersonMention, str], ...]  # (person, locator)
     practice: tuple[tuple[Practice, str], ...]  # (example, locator)
+    books: tuple[tuple[str, str, str], ...] = ()  # (author, title, locator): a book a speaker's bio names
+
+
+_BOOK = re.compile(
+    r"\b(?:bok|boka|boken|boki|bøker|book)\b[^.]{0,60}?\b(?:heter|heiter|med tittelen|med tittelen|kalt|kalla|titled)\s+"
+    r"[«\"“]?(?P<title>[A-ZÆØÅ][^«»\"“”.]{2,120})",
+    re.IGNORECASE,
+)
 
 
 _EXAMPLE_SLOT = re.compile(r"eksempel|praksis|erfaring", re.IGNORECASE)
@@ -247,7 +255,12 @@ def find_people(blocks: Sequence[Block], spans: list[list[NameSpanLike]]) -> Fin
                 description = " ".join(dict.fromkeys([slot, block.text])).strip()
                 key = (f.affiliation, title)
                 practice.setdefault(key, (Practice(f.affiliation, title, description, strong=True), f.locator))
-    return Findings(tuple(out), tuple(practice.values()))
+    books: list[tuple[str, str, str]] = []
+    for mention, locator in out:
+        if mention.role in ("presenter", "resource_person"):
+            for match in _BOOK.finditer(mention.context):
+                books.append((mention.name, match.group("title").strip(" ,:"), locator))
+    return Findings(tuple(out), tuple(practice.values()), tuple(dict.fromkeys(books)))
 
 
 def _row_people(block: Block, names: list[NameSpanLike]) -> list[_Found]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from absolutt_kb.language import fold  # noqa: F401 - the one fold, re-exported for ingest
+
 UP = "A-ZÆØÅÄÖÜÉÈÁÓÍ"
 LO = "a-zæøåäöüéèáóíúñçëïß"
 NAME_TOKEN = rf"[{UP}][{LO}]+(?:-[{UP}][{LO}]+)?"
@@ -46,12 +48,6 @@ ORG_PATTERN = re.compile(
     rf"|(?:Universitetet|Høgskolen)\s+i\s+[{UP}][{LO}]+"
     rf"|[{UP}][{LO}]+\s+universitet)"
 )
-
-
-def fold(text: str) -> str:
-    """Lower-case and fold Scandinavian letters for comparisons (æ→ae, ø→o, å→a)."""
-    text = text.lower()
-    return text.replace("æ", "ae").replace("ø", "o").replace("å", "a").replace("ä", "a").replace("ö", "o")
 
 
 def capitalise_name(name: str) -> str:

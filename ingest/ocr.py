@@ -16,11 +16,11 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-WORD_LISTS = (Path("/usr/share/dict/bokmaal"), Path("/usr/share/dict/bokmål"))
+from absolutt_kb.language import system_word_list  # noqa: F401 - the one word list, re-exported
+
 # OCR confusions for æ, ø and å, as (damaged, meant).
 SWAPS = (("ze", "æ"), ("ee", "æ"), ("ae", "æ"), ("z", "æ"), ("e", "æ"), ("g", "ø"), ("@", "ø"), ("o", "ø"),
          ("a", "å"), ("3", "å"), ("d", "å"), ("I", "l"))
@@ -31,14 +31,6 @@ _WORD = re.compile(r"[0-9A-Za-zÆØÅæøåéÉ@]+")
 
 
 @functools.lru_cache(maxsize=1)
-def system_word_list() -> frozenset[str]:
-    """Bokmål word forms from Debian's wnorwegian, lower case (empty when not installed)."""
-    for path in WORD_LISTS:
-        if path.exists():
-            return frozenset(w.strip().lower() for w in path.read_text(encoding="latin-1").splitlines() if w.strip())
-    return frozenset()
-
-
 def _match_case(original: str, repaired: str) -> str:
     if original[:1].isupper() or original[:1] in "@I":
         return repaired[:1].upper() + repaired[1:]

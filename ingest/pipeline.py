@@ -12,8 +12,6 @@ import re
 import unicodedata
 from collections import Counter
 
-from rapidfuzz import fuzz
-
 from absolutt_kb.records import (
     Gathering,
     Passage,
@@ -27,18 +25,16 @@ from absolutt_kb.records import (
     with_changes,
 )
 from ingest.chunking import ChunkPolicy, chunk_sections
-from ingest.citations import parse_citation
 from ingest.gatherings import find_gatherings
 from ingest.layout import cell_lines
 from ingest.mentions import NameFinder, find_people
 from ingest.names import ORG_PATTERN, fold
 from ingest.ocr import OcrRepairer, system_word_list
-from ingest.people import PersonMention, find_mentions, find_programme_people, find_signatures, parse_person_entry
-from ingest.practice import Practice, document_practice, parse_practice, practice_in_line
+from ingest.people import PersonMention, find_mentions, find_programme_people, find_signatures
+from ingest.practice import Practice, document_practice, practice_in_line
 from ingest.readers import Document
 from ingest.sections import classify_section, split_sections
 
-ROLE_PRIORITY = {"resource_person": 0, "presenter": 1, "organiser": 2, "contact": 3}
 ROLE_LABELS = {
     "resource_person": "ressursperson",
     "presenter": "innleder",
@@ -158,12 +154,12 @@ def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy(), names: 
             if entry.kind:
                 recorded.add(id(entry.block))
             if entry.kind == "person":
-                for m in parse_person_entry(text):
+                for m in entry.parsed or ():
                     if _confirmed(m.name, tokens):
                         records.append(_person(m, src(loc)))
                         listed.add(m.name)
             elif entry.kind == "literature":
-                c = parse_citation(text)
+                c = entry.parsed
                 if c:
                     first = c.authors[0].split(",")[0] if c.authors else ""
                     records.append(
@@ -182,7 +178,7 @@ def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy(), names: 
                         )
                     )
             elif entry.kind == "practice":
-                p = parse_practice(text)
+                p = entry.parsed
                 if p:
                     records.append(_practice(p, src(loc)))
             elif entry.kind == "tip":
@@ -204,6 +200,13 @@ def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy(), names: 
         findings = find_people(doc.blocks, spans)
         mentions.extend(findings.people)
         found_practice.extend(findings.practice)
+        for author, title, loc in findings.books:
+            surname = author.split()[-1]
+            citation = f"{surname}, {' '.join(author.split()[:-1])}: {title}."
+            records.append(
+                Work(id=f"literature:{slug(surname, 24)}-ua-{slug(title, 40)}", title=title, text=citation,
+                     source=src(loc), authors=(f"{surname}, {' '.join(author.split()[:-1])}",), citation=citation)
+            )
     found_practice.extend(_practice_in_lines(doc, recorded))
     for p, loc in found_practice:
         records.append(_practice(p, src(loc)))
@@ -274,67 +277,3 @@ def _ocr_repair_for(text: str):
         return fixed if fixed != chunk else ""
 
     return repair
-
-
-def _same_person(a: str, b: str) -> bool:
-    fa, fb = fold(a).split(), fold(b).split()
-    if fa == fb:
-        return True
-    if not fa or not fb or fa[0] != fb[0] or len(fa) != len(fb):
-        return False
-    return fuzz.ratio(" ".join(fa), " ".join(fb)) >= 90 and fuzz.ratio(fa[-1], fb[-1]) >= 85
-
-
-def _merge_people(people: list[Person]) -> list[Person]:
-    merged: list[Person] = []
-    mentions: list[dict[Source, None]] = []  # gathered apart: a name seen in a thousand places stays linear
-    buckets: dict[tuple[str, int], list[int]] = {}  # _same_person needs the same first token and length
-    for person in people:
-        tokens = fold(person.name).split()
-        bucket = buckets.setdefault((tokens[0] if tokens else "", len(tokens)), [])
-        for i in bucket:
-            other = merged[i]
-            if not _same_person(person.name, other.name):
-                continue
-            best, rest = (person, other) if ROLE_PRIORITY[person.role] < ROLE_PRIORITY[other.role] else (other, person)
-            aliases = tuple(
-                dict.fromkeys(n for n in (*other.aliases, *person.aliases, person.name, other.name) if n != best.name)
-            )
-            merged[i] = with_changes(
-                best,
-                id=other.id,  # the first place a person was seen names them
-                affiliation=best.affiliation or rest.affiliation,
-                topics=tuple(dict.fromkeys(best.topics + rest.topics)),
-                aliases=aliases,
-            )
-            mentions[i].update(dict.fromkeys(person.mentions))
-            break
-        else:
-            bucket.append(len(merged))
-            merged.append(person)
-            mentions.append(dict.fromkeys(person.mentions))
-    return [with_changes(p, mentions=tuple(m)) for p, m in zip(merged, mentions)]
-
-
-def merge_records(records: list[Record]) -> list[Record]:
-    """Join records that describe the same thing.
-
-    People named in several places (or spelt two ways: "Faanessen"/"Faannessen")
-    become one record with aliases; works and practice examples with the same id
-    are kept once.
-
-    Args:
-        records: Records from all documents.
-
-    Returns:
-        Records with unique ids.
-    """
-    people = _merge_people([r for r in records if isinstance(r, Person)])
-    out: list[Record] = []
-    seen: set[str] = set()
-    for r in [*people, *(r for r in records if not isinstance(r, Person))]:
-        if r.id in seen:
-            continue
-        seen.add(r.id)
-        out.append(r)
-    return out

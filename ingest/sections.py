@@ -38,11 +38,12 @@ class Section:
 
 @dataclass(frozen=True)
 class Entry:
-    """An entry of a section, classified as a kind of record (or None)."""
+    """An entry of a section, classified as a kind of record (or None), with what its parser made of it."""
 
     block: Block
     kind: str | None
     heading_path: tuple[str, ...]
+    parsed: object = None  # the Citation, [PersonMention] or Practice of the chosen kind: each entry is parsed once
 
 
 def split_sections(blocks: list[Block] | tuple[Block, ...]) -> list[Section]:
@@ -67,19 +68,25 @@ def split_sections(blocks: list[Block] | tuple[Block, ...]) -> list[Section]:
     return sections
 
 
-def _entry_scores(text: str) -> dict[str, float]:
+def _entry_scores(text: str) -> tuple[dict[str, float], dict[str, object]]:
+    """How well an entry reads as each kind, and what each parser made of it."""
     scores = {"literature": 0.0, "person": 0.0, "practice": 0.0, "question": 0.0}
+    parsed: dict[str, object] = {}
     citation = parse_citation(text)
     if citation:
         scores["literature"] = 1.0 if citation.year or citation.authors[0].startswith(("Meld", "NOU")) else 0.5
-    if parse_person_entry(text):
+        parsed["literature"] = citation
+    people = parse_person_entry(text)
+    if people:
         scores["person"] = 1.0
+        parsed["person"] = people
     practice = parse_practice(text)
     if practice:
         scores["practice"] = 1.0 if practice.strong else 0.4
+        parsed["practice"] = practice
     if text.rstrip().endswith("?") and len(text) < 250:
         scores["question"] = 0.8
-    return scores
+    return scores, parsed
 
 
 def _entries_of(section: Section) -> list[Block]:
@@ -108,7 +115,8 @@ def classify_section(section: Section) -> list[Entry]:
         return []
     heading = fold(" ".join(section.heading_path[-1:]))
     hinted = {kind for kind, pattern in HEADING_HINTS.items() if re.search(pattern, heading)}
-    per_entry = [_entry_scores(b.text) for b in entries]
+    analysed = [_entry_scores(b.text) for b in entries]
+    per_entry = [scores for scores, _ in analysed]
     totals = {k: sum(s[k] for s in per_entry) for k in per_entry[0]}
     for kind in hinted & totals.keys():
         totals[kind] += 0.3 * len(entries)
@@ -116,7 +124,7 @@ def classify_section(section: Section) -> list[Entry]:
     share = best / len(entries)
 
     out: list[Entry] = []
-    for block, scores in zip(entries, per_entry):
+    for block, (scores, parsed) in zip(entries, analysed):
         kind: str | None = None
         if share >= 0.5 and scores[section_kind] > 0:
             kind = section_kind
@@ -128,5 +136,5 @@ def classify_section(section: Section) -> list[Entry]:
                 kind = strongest
         if kind == "question" and not ("question" in hinted or share >= 0.7):
             kind = None  # a stray question in prose is not a reflection question
-        out.append(Entry(block, kind, section.heading_path))
+        out.append(Entry(block, kind, section.heading_path, parsed.get(kind) if kind else None))
     return out

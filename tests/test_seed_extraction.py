@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from ingest.names import fold
-from ingest.pipeline import extract_document, merge_records
+from absolutt_kb.merge import merge_records
+from ingest.pipeline import extract_document
 from ingest.readers import read_document
 from tests.conftest import REPO, SHARED_EVAL
 

@@ -69,8 +69,8 @@ def test_markdown_lists_under_other_headings_are_read_by_meaning():
 def test_people_are_linked_to_the_works_they_wrote():
     from pathlib import Path
 
-    from ingest.links import link_records
-    from ingest.pipeline import merge_records
+    from absolutt_kb.links import link_records
+    from absolutt_kb.merge import merge_records
 
     doc = read_document(Path(__file__).parent / "fixtures/corpus/nettverkssamling-vestland.md")
     records = {r.title: r for r in link_records(merge_records(extract_document(doc)))}
