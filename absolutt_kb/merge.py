@@ -6,6 +6,8 @@ reads one document at a time and never merges).
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz
 
 from absolutt_kb.language import fold
@@ -14,25 +16,46 @@ from absolutt_kb.records import Person, Record, Source, with_changes
 ROLE_PRIORITY = {"resource_person": 0, "presenter": 1, "organiser": 2, "contact": 3}
 
 
-def _same_person(a: str, b: str) -> bool:
+def _same_person(a: str, b: str, same_document: bool = False) -> bool:
+    """Whether two names are one person: equal, a small spelling difference, or a middle initial more.
+
+    Within one document a given name spelt two ways ("Halvard"/"Halvor Hølleland") is one person too.
+    """
     fa, fb = fold(a).split(), fold(b).split()
     if fa == fb:
         return True
-    if not fa or not fb or fa[0] != fb[0] or len(fa) != len(fb):
+    if not fa or not fb:
+        return False
+    bare_a, bare_b = ([t for t in f if not re.fullmatch(r"\w\.", t)] for f in (fa, fb))
+    if bare_a == bare_b and len(bare_a) >= 2:
+        return True  # "Erik Oksavik" / "Erik S. Oksavik"
+    if same_document and len(fa) == len(fb) and fa[-1] == fb[-1] and fa[1:-1] == fb[1:-1] and fa[0][:4] == fb[0][:4]:
+        return True
+    if fa[0] != fb[0] or len(fa) != len(fb):
         return False
     return fuzz.ratio(" ".join(fa), " ".join(fb)) >= 90 and fuzz.ratio(fa[-1], fb[-1]) >= 85
+
+
+def _merged_text(best: Person, rest: Person) -> str:
+    """The better record's text, with what the other place said about the person added (bounded)."""
+    extra = rest.text.split(" – ", 1)[1] if " – " in rest.text else ""
+    if extra and extra not in best.text and len(best.text) + len(extra) < 1500:
+        return f"{best.text} – {extra}"
+    return best.text
 
 
 def _merge_people(people: list[Person]) -> list[Person]:
     merged: list[Person] = []
     mentions: list[dict[Source, None]] = []  # gathered apart: a name seen in a thousand places stays linear
-    buckets: dict[tuple[str, int], list[int]] = {}  # _same_person needs the same first token and length
+    by_first: dict[tuple[str, int], list[int]] = {}  # spelling differences keep the first name and length
+    by_surname: dict[str, list[int]] = {}  # initials and given-name spellings keep the surname
     for person in people:
         tokens = fold(person.name).split()
-        bucket = buckets.setdefault((tokens[0] if tokens else "", len(tokens)), [])
-        for i in bucket:
+        first_key, surname = (tokens[0] if tokens else "", len(tokens)), tokens[-1] if tokens else ""
+        candidates = dict.fromkeys([*by_first.get(first_key, []), *by_surname.get(surname, [])])
+        for i in candidates:
             other = merged[i]
-            if not _same_person(person.name, other.name):
+            if not _same_person(person.name, other.name, person.source.document == other.source.document):
                 continue
             best, rest = (person, other) if ROLE_PRIORITY[person.role] < ROLE_PRIORITY[other.role] else (other, person)
             aliases = tuple(
@@ -41,6 +64,7 @@ def _merge_people(people: list[Person]) -> list[Person]:
             merged[i] = with_changes(
                 best,
                 id=other.id,  # the first place a person was seen names them
+                text=_merged_text(best, rest),
                 affiliation=best.affiliation or rest.affiliation,
                 topics=tuple(dict.fromkeys(best.topics + rest.topics)),
                 aliases=aliases,
@@ -48,7 +72,8 @@ def _merge_people(people: list[Person]) -> list[Person]:
             mentions[i].update(dict.fromkeys(person.mentions))
             break
         else:
-            bucket.append(len(merged))
+            by_first.setdefault(first_key, []).append(len(merged))
+            by_surname.setdefault(surname, []).append(len(merged))
             merged.append(person)
             mentions.append(dict.fromkeys(person.mentions))
     return [with_changes(p, mentions=tuple(m)) for p, m in zip(merged, mentions)]

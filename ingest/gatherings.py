@@ -27,6 +27,7 @@ _NOT_GATHERING = re.compile(
 )
 _DATE_LABEL = re.compile(r"^(?:tid|dato|når|tidspunkt|date|when)\s*[:?]|\bhvor og når\b|\bkor og når\b", re.IGNORECASE)
 TIME_SLOT_START = re.compile(r"^\s*(?:kl\.?\s*)?[0-2]?\d[.:][0-5]\d")
+_THEME_SENTENCE = re.compile(r"[^.!?\n]*\b(?:hovudtema|hovedtema|tema for|temaet for|årets tema)\b[^.!?\n]*[.!?]?", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _THEME_LABEL = re.compile(r"^(?:tema|temaer|theme|innhold)\s*:\s*(?P<value>.*)$", re.IGNORECASE)
 _PLACE_LABEL = re.compile(r"^(?:sted|stad|lokale|hvor|kor|adresse)\s*:\s*(?P<value>.+)$", re.IGNORECASE)
@@ -199,14 +200,20 @@ def find_gatherings(blocks: list[Block]) -> list[GatheringFound]:
 
 
 def _introduction(blocks: list[Block], limit: int = 700) -> str:
-    """The title and first paragraphs of a document, up to about ``limit`` characters."""
-    parts: list[str] = []
-    size = 0
-    for b in blocks:
+    """The title, the first paragraphs (not short field lines) and any sentence that names the main theme."""
+    parts: list[str] = [blocks[0].text] if blocks else []
+    size = len(parts[0]) if parts else 0
+    for b in blocks[1:]:
         if size >= limit or TIME_SLOT_START.match(b.text):
             break
+        if len(b.text) < 60 or b.kind == "heading":
+            continue  # "Pris", "Vis i Google Maps", "Påmeldingsfrist": fields, not a description
         parts.append(b.text if len(b.text) <= limit else b.text[:limit].rsplit(" ", 1)[0] + " …")
         size += len(parts[-1])
+    whole = " ".join(b.text for b in blocks)
+    theme = _THEME_SENTENCE.search(whole)
+    if theme and theme.group(0).strip() not in " ".join(parts):
+        parts.append(theme.group(0).strip())
     return " ".join(parts)
 
 

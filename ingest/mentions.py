@@ -86,6 +86,7 @@ _THING_AFTER = re.compile(
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r"\b(?:sier|seier|sa|meiner|mener|skriver|skriv|uttaler)\b", re.IGNORECASE)
+_LABEL_ONLY = re.compile(rf"(?:{ORGANISER}|{CONTACT}|{PRESENTER}|[\w ]{{0,20}}(?:leder|leiar))[\w ]*", re.IGNORECASE)
 _ROLE_AFTER = re.compile(r"^\s+(?:leder|leiar|møteleder|ordstyrer|ordstyrar)\b", re.IGNORECASE)
 _TOPIC_HEADER = re.compile(r"tema|emne|tittel|topic|title|innhald|innhold|foredrag", re.IGNORECASE)
 _NAME_HEADER = re.compile(r"namn|navn|name|innleder|innleiar|foredragsh|person", re.IGNORECASE)
@@ -347,6 +348,8 @@ def _role(block: Block, before: str, after: str, lead: str, layout: _Layout, i: 
         return "contact"
     if _PRESENTER_RE.search(near_before) and (len(before) <= 120 or re.search(r"v/|\bved\b", near_before)):
         return "presenter"
+    if _RELATIVE_ORG.match(after):
+        return "presenter"  # "fortel Torgeir Vik, som er leiar ved Sogn skule": introduced with a position
     speaks = _SPEAKS.search(after[:160])
     if speaks:
         return "organiser" if _ORGANISER_VERB.fullmatch(speaks.group(0).split()[-1]) else "presenter"
@@ -354,7 +357,9 @@ def _role(block: Block, before: str, after: str, lead: str, layout: _Layout, i: 
     if starts_entry and re.match(r"^[^.!?]{0,40}(?:fra|frå|ved)\s+[A-ZÆØÅ]", after) and not _QUOTED.search(after[:200]):
         return "presenter"  # "Kari Marie Navarsete frå Høgskulen i Sogn og Fjordane …": introduced with a place of work
     if not (starts_entry and entry_like and re.match(r"^\s*(?:[,:(–-]|og\s|&|\.?\s*$)", after)):
-        return None
+        # A line of a programme slot names who speaks: "09.00 Topic – Professor Name, Org".
+        in_slot = layout.programme and layout.slot[i] is not None and len(block.text) <= 300
+        return "presenter" if in_slot else None
     if _ORGANISER_RE.search(after[:120]):
         return "organiser"  # "Elisabeth Welle og Hanne Elin Harnes – medlemmer av arrangementsgruppa"
     if lead and _ORGANISER_RE.search(lead):
@@ -372,7 +377,7 @@ def _affiliation(after: str, rest: str, span: NameSpanLike, orgs: list[NameSpanL
     label = _FROM_PREFIX.match(before)
     if label:
         return label.group("org").strip()
-    appositive = re.match(r"^\s*[,(]\s*([^:;()]*?)(?:\)|:|;|\s[–-]\s|$)", after)
+    appositive = re.match(r"^\s*[,(]\s*([^:;()]*?)(?:\)|:|;|\s[–-]\s|,?\s+om\s|$)", after)
     if appositive and appositive.group(1).strip():
         return _affiliation_from_appositive(appositive.group(1))
     placed = _PREPOSITION_ORG.match(rest) or _RELATIVE_ORG.match(rest)
@@ -386,12 +391,18 @@ def _affiliation(after: str, rest: str, span: NameSpanLike, orgs: list[NameSpanL
 
 
 def _topics(before: str, after: str, layout: _Layout, i: int, has_person: Callable[[int], bool], block: Block) -> list[str]:
+    """The talk title or subject the text gives a name, in any order of the line's parts."""
     about = re.search(r"\bom\s+(.{3,160}?)(?:[.!?](?:\s|$)|$)", after)
-    if about:
-        return [about.group(1).strip(" ,")]
-    parts = re.split(r"\s*(?:v/|\bved\b)\s*", TIME_SLOT.sub("", before), maxsplit=1)
-    title = parts[0].strip(" .:–-") if len(parts) == 2 else ""  # "13.15 Talk title v/ Name"
-    if layout.programme and len(title.split()) >= 2:
+    if about:  # "Name, Org, om Topic", "Name snakket om Topic"
+        return [about.group(1).strip(" ,«»\"")]
+    colon = re.match(r"^[^:.!?]{0,90}:\s+(?P<topic>[^:]{3,160}?)\s*$", after)
+    if colon and len(colon.group("topic").split()) <= 20 and not re.match(r"(?:han|hun|ho|hen|de|dei)\b", colon.group("topic"), re.I):
+        return [colon.group("topic").strip(" .«»\"")]  # "Name, Org: «Topic»" (a bio after the colon is not a topic)
+    lead = TIME_SLOT.sub("", before)
+    lead = re.sub(r"(?:\b[A-ZÆØÅa-zæøå]+\s*)?$", "", lead) if not re.search(r"v/\s*\S*\s*$|\bved\s+\S*\s*$|[–:-]\s*\S*\s*$", lead) else lead
+    parts = re.split(r"\s*(?:v/|\bved\b|\s[–-]\s|:\s)\s*", lead, maxsplit=1)
+    title = parts[0].strip(" .:–-«»\"") if len(parts) == 2 else ""  # "13.15 «Talk title» v/ Name", "Topic – Name"
+    if len(title.split()) >= 3 or (len(title.split()) == 2 and not _LABEL_ONLY.fullmatch(title)):
         return [title]
     if layout.programme:
         return layout.slot_title(i, has_person)

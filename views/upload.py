@@ -7,6 +7,7 @@ import streamlit as st
 from absolutt_kb.ingest_process import run_ingest
 from absolutt_kb.markdown import escape
 from absolutt_kb.uploads import add_documents, max_upload_bytes, password_ok
+from ingest.readers import SUPPORTED_SUFFIXES
 from views.common import reload, settings
 
 st.title("Legg til dokumenter")
@@ -32,8 +33,8 @@ if not st.session_state.get("admin"):
     st.stop()
 
 limit = max_upload_bytes() // (1024 * 1024)
-st.caption(f"PDF, DOCX, TXT eller MD, høyst {limit} MB per fil. Filtypen sjekkes på innholdet.")
-files = st.file_uploader("Velg filer", type=["pdf", "docx", "txt", "md"], accept_multiple_files=True)
+st.caption(f"PDF, DOCX, HTML (lagret nettside), TXT eller MD, høyst {limit} MB per fil. Filtypen sjekkes på innholdet.")
+files = st.file_uploader("Velg filer", type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES], accept_multiple_files=True)
 if st.button("Legg til og oppdater kunnskapsbasen", type="primary", disabled=not files):
     config = settings()
     results = add_documents([(f.name, f.getvalue()) for f in files], config.corpus_dir)
