@@ -87,6 +87,10 @@ _THING_AFTER = re.compile(
 )
 _QUOTED = re.compile(r"\b(?:sier|seier|sa|meiner|mener|skriver|skriv|uttaler)\b", re.IGNORECASE)
 _LABEL_ONLY = re.compile(rf"(?:{ORGANISER}|{CONTACT}|{PRESENTER}|[\w ]{{0,20}}(?:leder|leiar))[\w ]*", re.IGNORECASE)
+_ROLE_NOUN = re.compile(
+    r"^[^.!?]*?\b(?:førelesar|forelesar|foreleser|foredragsholder|foredragshaldar|innleiar|innleder|keynote\w*|"
+    r"hovudtalar|hovedtaler|panelist|paneldeltaker|paneldeltakar)\b", re.IGNORECASE)
+_VERB_BEFORE = re.compile(r"\b(?:stod|sto|fortel|fortalte|presenterte|innleidde|innledet|opna|åpnet)\s+(?:og\s+)?$", re.I)
 _ROLE_AFTER = re.compile(r"^\s+(?:leder|leiar|møteleder|ordstyrer|ordstyrar)\b", re.IGNORECASE)
 _TOPIC_HEADER = re.compile(r"tema|emne|tittel|topic|title|innhald|innhold|foredrag", re.IGNORECASE)
 _NAME_HEADER = re.compile(r"namn|navn|name|innleder|innleiar|foredragsh|person", re.IGNORECASE)
@@ -325,6 +329,11 @@ def _block_people(
             prefix = prefix.replace(earlier.text, "")
         starts_entry = not re.sub(r"\b(?:og|and)\b|[\s•\-–/,&:]|^v/", "", prefix)  # "Nina Kjeøy og Elin Børve, …"
         role = _role(block, before, rest_of_sentence, lead, layout, i, starts_entry=starts_entry)
+        joined = k > 0 and found and found[-1].name == names[k - 1].text and re.fullmatch(
+            r"\s*(?:,|og|&|and)\s*", text[names[k - 1].end : s.start]
+        )
+        if role is None and joined:
+            role = found[-1].role  # "stod Ingrid Metliaas og Ove Eide for …": one cue for both
         if role is None:
             continue
         affiliation = _affiliation(after, rest_of_sentence, s, orgs, before)
@@ -348,6 +357,8 @@ def _role(block: Block, before: str, after: str, lead: str, layout: _Layout, i: 
         return "contact"
     if _PRESENTER_RE.search(near_before) and (len(before) <= 120 or re.search(r"v/|\bved\b", near_before)):
         return "presenter"
+    if _ROLE_NOUN.search(after[:100]) or _VERB_BEFORE.search(before[-30:]):
+        return "presenter"  # "var Torlaug Hoel, professor ved NTNU, førelesar", "stod Ingrid Metliaas og Ove Eide for …"
     if _RELATIVE_ORG.match(after):
         return "presenter"  # "fortel Torgeir Vik, som er leiar ved Sogn skule": introduced with a position
     speaks = _SPEAKS.search(after[:160])

@@ -7,6 +7,7 @@ joins what several documents say about the same person or work.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import unicodedata
@@ -69,6 +70,12 @@ def _person_text(m: PersonMention) -> str:
     if m.context and m.context not in " ".join(parts):
         parts.append("– " + m.context)
     return " ".join(parts)
+
+
+def _document_title(doc: Document) -> str:
+    """The document's title line (what a reader calls the event or report), "" when it has none short enough."""
+    first = doc.blocks[0].text if doc.blocks else ""
+    return first if len(first) <= 120 else ""
 
 
 def _practice(p: Practice, source: Source) -> PracticeExample:
@@ -198,7 +205,11 @@ def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy(), names: 
     found_practice: list[tuple[Practice, str]] = []
     if spans is not None:
         findings = find_people(doc.blocks, spans)
-        mentions.extend(findings.people)
+        title = _document_title(doc)
+        mentions.extend(
+            (dataclasses.replace(m, context=f"{m.context} (fra «{title}»)") if title and title not in m.context else m, loc)
+            for m, loc in findings.people
+        )
         found_practice.extend(findings.practice)
         for author, title, loc in findings.books:
             surname = author.split()[-1]
