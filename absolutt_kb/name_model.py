@@ -90,6 +90,8 @@ class NameRecogniser:
         if unexpected:
             raise RuntimeError(f"the name model does not fit the encoder: {unexpected[:3]}")
         self.head = head.eval()
+        given = Path(model_dir) / "given_names.txt"
+        self.given_names = frozenset(given.read_text(encoding="utf-8").split()) if given.exists() else frozenset()
         self._lock = threading.Lock()
 
     def tag_words(self, batch: list[list[str]]) -> list[list[tuple[str, float]]]:
@@ -150,6 +152,9 @@ class NameRecogniser:
             tags = [tagged[t].get(i, ("O", 1.0)) for i in range(len(words))]
             spans = []
             for label, a, b in spans_from_tags([tag for tag, _ in tags]):
+                # A given name known from NorNE just before a person's name belongs to it ("Kjersti [Botnan Larsen]").
+                while label == "PER" and a > 0 and words[a - 1][0] in self.given_names and tags[a - 1][0] == "O":
+                    a -= 1
                 start, end = words[a][1], words[b - 1][2]
                 spans.append(NameSpan(label, start, end, text[start:end], min(p for _, p in tags[a:b])))
             result.append(spans)

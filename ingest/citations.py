@@ -80,6 +80,9 @@ def _title_and_imprint(rest: str) -> tuple[str, str, str]:
     if match and match.start("place") > 0:
         title = rest[: match.start("place")].strip(" .")
         return title, match.group("place").strip(), match.group("publisher").strip()
+    place_only = re.search(r"(?<=[.?!»])\s+(?P<place>[A-ZÆØÅ][a-zæøå]+(?:\s+[A-ZÆØÅ][a-zæøå]+)?)$", rest)
+    if place_only and len(rest[: place_only.start()].split()) >= 2:  # "Trygg oppvekst. Oslo." has a place, no publisher
+        return rest[: place_only.start()].strip(" ."), place_only.group("place"), ""
     return rest.strip(" ."), "", ""
 
 

@@ -16,9 +16,9 @@ from ingest.dates import DateMention, find_dates
 from ingest.layout import Block
 
 _GATHERING = re.compile(
-    r"\b(samling\w*|fellessamling\w*|nettverkssamling\w*|velkommen til|velkomen til|samlingsdag\w*|seminar\w*|"
-    r"konferanse\w*|konferansar|samla|samlast|samlet|webinar\w*|fagdag\w*|arrangeres|arrangert|inviterer|"
-    r"\w+nettverk(?:et)?)",
+    r"(\w*samling\w*|velkommen til|velkomen til|\w*seminar\w*|\w*konferanse\w*|\w*konferansar|\bsamla\b|"
+    r"\bsamlast\b|\bsamlet\b|\w*webinar\w*|\w*fagdag\w*|\barrangeres\b|\barrangert\b|\binviterer\b|"
+    r"\w+nettverk(?:et)?\b)",
     re.IGNORECASE,
 )
 _NOT_GATHERING = re.compile(
@@ -26,13 +26,13 @@ _NOT_GATHERING = re.compile(
     r"publisert|oppdatert|endret|endra|skrevet|skrive)\b", re.IGNORECASE
 )
 _DATE_LABEL = re.compile(r"^(?:tid|dato|når|tidspunkt|date|when)\s*[:?]|\bhvor og når\b|\bkor og når\b", re.IGNORECASE)
-TIME_SLOT_START = re.compile(r"^\s*(?:kl\.?\s*)?[0-2]?\d[.:][0-5]\d")
+TIME_SLOT_START = re.compile(r"^\s*(?:kl\.?\s*)?[0-2]?\d[.:][0-5]\d(?!\.?\d)")
 _THEME_SENTENCE = re.compile(r"[^.!?\n]*\b(?:hovudtema|hovedtema|tema for|temaet for|årets tema)\b[^.!?\n]*[.!?]?", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _THEME_LABEL = re.compile(r"^(?:tema|temaer|theme|innhold)\s*:\s*(?P<value>.*)$", re.IGNORECASE)
 _PLACE_LABEL = re.compile(r"^(?:sted|stad|lokale|hvor|kor|adresse)\s*:\s*(?P<value>.+)$", re.IGNORECASE)
 _MODE = re.compile(r"\b(digital\w*|fysisk\w*|hybrid\w*)\b", re.IGNORECASE)
-_TIME_SLOT = re.compile(r"^(?P<from>[0-2]?\d[.:][0-5]\d)(?:\s*[–-]\s*(?P<to>[0-2]?\d[.:][0-5]\d))?\s*(?P<rest>.*)$")
+_TIME_SLOT = re.compile(r"^(?P<from>[0-2]?\d[.:][0-5]\d)(?!\.?\d)(?:\s*[–-]\s*(?P<to>[0-2]?\d[.:][0-5]\d))?\s*(?P<rest>.*)$")
 _REGION = re.compile(
     r"\bABSOLUTT\s+(?P<a>[A-ZÆØÅ][\wæøå-]+(?:\s+og\s+[A-ZÆØÅ][\wæøå]+)?)"
     r"|\bsamling\s+for\s+(?P<b>[\wæøåÆØÅ-]+(?:\s+og\s+[\wæøåÆØÅ]+)?)"
@@ -149,6 +149,7 @@ def find_gatherings(blocks: list[Block]) -> list[GatheringFound]:
     seen: set[str] = set()
     last_date_block = 0
     single_programme = _programme(blocks)
+    last_block, last_end = -1, 0
     title = " ".join(b.text for b in blocks[:2])
     title_years = _YEAR.findall(title)
     title_year = int(title_years[0]) if title_years else None
@@ -163,6 +164,13 @@ def find_gatherings(blocks: list[Block]) -> list[GatheringFound]:
                 continue
             start, end = resolved
             iso = start.isoformat()
+            gap = block.text[last_end : mention.start] if last_block == i else ""
+            if found and last_block == i and len(gap) <= 40 and re.search(r"[-–]|\btil\b", gap):
+                # "onsdag 10. nov. kl. 11:00 - torsdag 11. nov.": the end of the same gathering
+                if found[-1].date < iso and not found[-1].end_date:
+                    found[-1] = dataclasses.replace(found[-1], end_date=iso)
+                last_end = mention.end
+                continue
             if iso in seen:
                 continue
             seen.add(iso)
@@ -193,9 +201,12 @@ def find_gatherings(blocks: list[Block]) -> list[GatheringFound]:
                 )
             )
             last_date_block = i + 1
+            last_block, last_end = i, mention.end
     if len(found) == 1:  # a document about one event: its title and opening paragraphs describe it
         intro = _introduction(blocks)
-        found[0] = dataclasses.replace(found[0], text=f"{found[0].text} {intro}".strip())
+        places = [m.group("value").strip() for b in blocks if (m := _PLACE_LABEL.match(b.text))]
+        where = ("Sted: " + "; ".join(dict.fromkeys(places)) + ".") if places else ""
+        found[0] = dataclasses.replace(found[0], text=f"{found[0].text} {intro} {where}".strip())
     return found
 
 

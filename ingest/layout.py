@@ -15,6 +15,7 @@ BULLET_RE = re.compile(
     r"^(?P<indent>[ \t]*)(?:[•·▪●◦‣∙○■□➢➤►\-\*–]|\d{1,2}[.)](?!\d)(?!\s*(?:[-–]\s*\d{1,2}\.?\s*)?(?:jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)[a-z]*\b)|[eo¢©](?=\s+[A-ZÆØÅ«\"]))\s+(?P<body>\S.*)$"
 )
 TERMINAL = ".!?;"
+_TIME_START = re.compile(r"^\s*(?:kl\.?\s*)?[0-2]?\d[.:][0-5]\d(?!\.?\d)", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]{2,}|\t")
 _HYPHEN_KEEP = {"og", "eller", "til", "and", "or", "samt"}
 
@@ -90,8 +91,8 @@ _ONLY_NAMES = re.compile(
 
 def _continues(prev: str, nxt: str, wide: int) -> bool:
     """Whether ``nxt`` continues the sentence or entry that ``prev`` began."""
-    if not prev or not nxt or BULLET_RE.match(nxt):
-        return False
+    if not prev or not nxt or BULLET_RE.match(nxt) or _TIME_START.match(nxt):
+        return False  # a bullet or a programme time starts a new line of its own
     if prev[-1] in TERMINAL or prev.endswith(":"):
         return False
     if nxt[0].islower() or nxt[0] in ",;)":
@@ -104,6 +105,13 @@ def _continues(prev: str, nxt: str, wide: int) -> bool:
         return False
     # A long line that stops without punctuation was wrapped by the layout.
     return len(prev) >= max(45, int(wide * 0.8))
+
+
+_LIST_LABEL = re.compile(
+    r"(?:references|referanser|referansar|litteratur|litteraturliste|kilder|kjelder|bibliografi|bibliography|"
+    r"anbefalt litteratur|litteratur og kilder)\s*:?",
+    re.IGNORECASE,
+)
 
 
 def _heading_level(text: str) -> int:
@@ -258,6 +266,8 @@ def _group_blocks(
         short = len(text.split()) <= 6
         if headings and not markdown and _looks_like_heading(text) and (standalone or (loose and short and after_sentence)):
             kind = "heading"
+        elif headings and _LIST_LABEL.fullmatch(text):
+            kind = "heading"  # "References" on a line of its own starts the list, blank line or not
         pending, pending_kind, pending_loc = [text], kind, loc
         pending_level = _heading_level(text) if kind == "heading" else indent
     flush()

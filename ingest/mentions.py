@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ingest.layout import Block
+from ingest.names import JOB_TITLE_RE, is_org, is_person_name
 from ingest.people import PersonMention
 from ingest.practice import Practice
 
@@ -42,7 +43,7 @@ class NameSpanLike(Protocol):
 
 NameFinder = Callable[[list[str]], list[list[NameSpanLike]]]
 
-_TIME = r"(?:kl\.?\s*)?[0-2]?\d[.:][0-5]\d"
+_TIME = r"(?:kl\.?\s*)?[0-2]?\d[.:][0-5]\d(?!\.?\d)"
 TIME_SLOT = re.compile(rf"^\s*{_TIME}(?:\s*[-–—]\s*{_TIME})?\s*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«\"“])")
 
@@ -78,7 +79,7 @@ _VETO = re.compile(
     r"musikalsk|fiolinist\w*|musiker|musikar|takk til|takket|takka|in memoriam|minneord)\b",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"(?:^|\s)(?:av|tekst|skrevet av|skrive av|by)\s*:?\s*$", re.IGNORECASE)
+_BYLINE = re.compile(r"^\s*(?:av|tekst|tekst og foto|skrevet av|skrive av|by|forfatter)\s*:?\s*$", re.IGNORECASE)
 # A name that is part of the name of a thing: "Stine Sofies stiftelse", "Jarmund Veland-seminaret".
 _THING_AFTER = re.compile(
     r"^(?:-\w|s?\s+(?:stiftelse|stiftelsen|gate|gata|veg|vei|veien|hus|huset|pris|prisen|fond|fondet|senter|senteret|"
@@ -143,6 +144,10 @@ def _capitalised_run(text: str) -> str:
 def _affiliation_from_appositive(appositive: str) -> str:
     """"førsteamanuensis, Universitetet i Oslo og leder av X" → "Universitetet i Oslo og leder av X"; a bare title → ""."""
     appositive = re.sub(r"\s+(?:og|and|&)\s+[a-zæøå][^A-ZÆØÅ]*$", "", appositive).strip(" ,.;")
+    parts = appositive.split(", ")
+    while len(parts) > 1 and JOB_TITLE_RE.search(parts[0]) and not is_org(parts[0]) and len(parts[0].split()) <= 3:
+        parts = parts[1:]  # "Førsteamanuensis, NTNU": the title is not the place of work
+    appositive = ", ".join(parts)
     match = re.search(r"(?:^|[\s,/(])([A-ZÆØÅ0-9][^\s]*)", appositive)
     if not match:
         return ""
@@ -216,7 +221,7 @@ class _Layout:
         for j in range(i - 1, start - 1, -1):
             if has_person(j):
                 break
-            text = TIME_SLOT.sub("", self.blocks[j].text).strip(" .")
+            text = TIME_SLOT.sub("", self.blocks[j].text).strip(" .«»\"“”")
             if text and not TIME_SLOT.fullmatch(self.blocks[j].text.strip()):
                 titles.append(text)
             if len(titles) == 2:
@@ -268,6 +273,27 @@ def find_people(blocks: Sequence[Block], spans: list[list[NameSpanLike]]) -> Fin
     return Findings(tuple(out), tuple(practice.values()), tuple(dict.fromkeys(books)))
 
 
+@dataclass(frozen=True)
+class _CellName:
+    label: str
+    start: int
+    end: int
+    text: str
+
+
+def _name_cells(block: Block, spans: list[NameSpanLike]) -> list[NameSpanLike]:
+    """Cells of a name column ("Namn", "Navn") that read as a full name but were not tagged as a person."""
+    header = list(block.header) + [""] * max(0, len(block.cells) - len(block.header))
+    found: list[NameSpanLike] = []
+    for n, cell in enumerate(block.cells):
+        if not (_NAME_HEADER.search(header[n]) and is_person_name(cell)):
+            continue
+        start = block.text.find(cell)
+        if start >= 0 and not any(s.label == "PER" and s.start <= start < s.end for s in spans):
+            found.append(_CellName("PER", start, start + len(cell), cell))
+    return found
+
+
 def _row_people(block: Block, names: list[NameSpanLike]) -> list[_Found]:
     """People in a table row: the name cell, the affiliation cell, the topic cell."""
     header = [h.lower() for h in block.header] + [""] * max(0, len(block.cells) - len(block.header))
@@ -305,10 +331,10 @@ def _block_people(
     block: Block, i: int, names: list[NameSpanLike], all_spans: list[NameSpanLike], layout: _Layout,
     has_person: Callable[[int], bool],
 ) -> list[_Found]:
+    if block.kind == "row" and block.cells:
+        return _row_people(block, names + _name_cells(block, all_spans))
     if not names:
         return []
-    if block.kind == "row" and block.cells:
-        return _row_people(block, names)
     text = block.text
     orgs = [s for s in all_spans if s.label in ("ORG", "GPE_ORG")]
     lead = layout.lead_in(i)
@@ -394,10 +420,11 @@ def _affiliation(after: str, rest: str, span: NameSpanLike, orgs: list[NameSpanL
     placed = _PREPOSITION_ORG.match(rest) or _RELATIVE_ORG.match(rest)
     if placed:
         at = span.end + placed.end()
+        run = _capitalised_run(rest[placed.end():])
         for org in orgs:
-            if at <= org.start <= at + 2:
+            if at <= org.start <= at + 2 and len(org.text) >= len(run):
                 return org.text
-        return _capitalised_run(rest[placed.end():])
+        return run
     return ""
 
 

@@ -222,7 +222,7 @@ def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy(), names: 
     for p, loc in found_practice:
         records.append(_practice(p, src(loc)))
     for m, loc in mentions:
-        if (m.context or m.name not in listed) and _confirmed(m.name, tokens):
+        if m.context or (m.name not in listed and _confirmed(m.name, tokens)):
             records.append(_person(m, src(loc)))
 
     for g in find_gatherings(list(doc.blocks)):

@@ -76,7 +76,7 @@ def practice_in_line(text: str) -> Practice | None:
     for form in _LINE_FORMS:
         match = form.search(text)
         if match and match.group("owner").split()[0].lower() not in {"vi", "de", "dei", "han", "hun", "ho"}:
-            title = (match.group("title") or text).strip(" .:–-")
+            title = re.split(r"\s+(?:v/|ved)\s*|\s+[–-]\s+", (match.group("title") or text))[0].strip(" .:–-")
             return Practice(owner=match.group("owner").strip(), title=title, description=text, strong=True)
     return None
 

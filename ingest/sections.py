@@ -95,7 +95,11 @@ def _entries_of(section: Section) -> list[Block]:
         return items
     # Files without bullets: a run of short one-line paragraphs is a list too.
     lines = [b for b in section.blocks if b.kind == "paragraph" and len(b.text) < 300]
-    return lines if len(lines) >= 3 and len(lines) >= len(section.blocks) * 0.6 else items
+    if len(lines) >= 3 and len(lines) >= len(section.blocks) * 0.6:
+        return lines
+    if not items and section.heading_path and len(section.blocks) == 1 and lines:
+        return lines  # a list of one under its heading: "Litteratur" and a single reference
+    return items
 
 
 def classify_section(section: Section) -> list[Entry]:

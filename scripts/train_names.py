@@ -50,6 +50,18 @@ def read_norne(path: Path) -> list[tuple[list[str], list[str]]]:
     return sentences
 
 
+def given_names(sentences: list[tuple[list[str], list[str]]], minimum: int = 2) -> list[str]:
+    """Words that begin a person's name of two or more words at least ``minimum`` times (not the texts)."""
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    for words, tags in sentences:
+        for i, tag in enumerate(tags[:-1]):
+            if tag == "B-PER" and tags[i + 1] == "I-PER" and words[i].isalpha() and words[i][:1].isupper():
+                counts[words[i]] += 1
+    return sorted(w for w, n in counts.items() if n >= minimum and len(w) >= 2)
+
+
 def encode(tokenizer, sentences, max_length: int = 256):  # noqa: ANN001
     """Token ids and first-piece labels (-100 on the other pieces and the specials)."""
     out = []
@@ -240,6 +252,8 @@ def main() -> int:
         ),
         encoding="utf-8",
     )
+    names = given_names([s for lang in train_raw for s in train_raw[lang]])
+    (out / "given_names.txt").write_text("\n".join(names) + "\n", encoding="utf-8")
     print(f"lagret i {out} etter {time.perf_counter() - started:.0f} s")
     return 0
 
