@@ -151,14 +151,32 @@ class NameRecogniser:
             words = words_of(text)
             tags = [tagged[t].get(i, ("O", 1.0)) for i in range(len(words))]
             spans = []
+            taken = 0  # words already part of a span (a repaired name can take the next word)
             for label, a, b in spans_from_tags([tag for tag, _ in tags]):
+                if a < taken:
+                    continue
                 # A given name known from NorNE just before a person's name belongs to it ("Kjersti [Botnan Larsen]").
                 while label == "PER" and a > 0 and words[a - 1][0] in self.given_names and tags[a - 1][0] == "O":
                     a -= 1
+                # A surname read as a place or an organisation on its own: "[Anne Lise] Landsverk" at the end of a line.
+                if label == "PER" and b < len(words) and _lone_capitalised(words, tags, b):
+                    b += 1
                 start, end = words[a][1], words[b - 1][2]
                 spans.append(NameSpan(label, start, end, text[start:end], min(p for _, p in tags[a:b])))
+                taken = b
             result.append(spans)
         return result
+
+
+def _lone_capitalised(words: list[tuple[str, int, int]], tags: list[tuple[str, float]], i: int) -> bool:
+    """Whether word ``i`` is one capitalised word standing alone after a name (then the line or clause ends)."""
+    word, tag = words[i][0], tags[i][0]
+    if not (word[:1].isupper() and word[1:].islower() and word.isalpha()) or tag.startswith("I-"):
+        return False
+    if i + 1 < len(tags) and tags[i + 1][0].startswith("I-"):
+        return False  # the start of a longer name: "Bergen kommune"
+    following = words[i + 1][0] if i + 1 < len(words) else ""
+    return following in ("", ",", ";", ".", ")", "og", "|", "/")
 
 
 _SHARED: dict[str, NameRecogniser | None] = {}
@@ -169,7 +187,7 @@ def shared_recogniser() -> NameRecogniser | None:
     if "model" not in _SHARED:
         try:
             _SHARED["model"] = NameRecogniser()
-        except (ImportError, OSError, RuntimeError, ValueError) as exc:  # the rules still work without it
+        except (ImportError, OSError, RuntimeError, ValueError, MemoryError) as exc:  # the rules still work without it
             import sys
 
             print(f"Merk: navnegjenkjenneren kunne ikke lastes ({type(exc).__name__}: {exc}).", file=sys.stderr)

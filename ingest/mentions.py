@@ -354,12 +354,11 @@ def _block_people(
         for earlier in names[:k]:
             prefix = prefix.replace(earlier.text, "")
         starts_entry = not re.sub(r"\b(?:og|and)\b|[\s•\-–/,&:]|^v/", "", prefix)  # "Nina Kjeøy og Elin Børve, …"
-        role = _role(block, before, rest_of_sentence, lead, layout, i, starts_entry=starts_entry)
         joined = k > 0 and found and found[-1].name == names[k - 1].text and re.fullmatch(
             r"\s*(?:,|og|&|and)\s*", text[names[k - 1].end : s.start]
         )
-        if role is None and joined:
-            role = found[-1].role  # "stod Ingrid Metliaas og Ove Eide for …": one cue for both
+        # "stod Ingrid Metliaas og Ove Eide for …", "ved Name og Name har prosjektlederansvar": one cue for both
+        role = found[-1].role if joined else _role(block, before, rest_of_sentence, lead, layout, i, starts_entry)
         if role is None:
             continue
         affiliation = _affiliation(after, rest_of_sentence, s, orgs, before)
@@ -379,6 +378,8 @@ def _role(block: Block, before: str, after: str, lead: str, layout: _Layout, i: 
     near_before = before[-70:]
     if _ORGANISER_RE.search(near_before) or _ROLE_AFTER.match(after):
         return "organiser"
+    if re.search(r"\bved\s*$", near_before) and _ORGANISER_RE.search(after[:120]):
+        return "organiser"  # "KS-Konsulent AS ved Name og Name har prosjektlederansvar": "ved" alone says little
     if _CONTACT_RE.search(near_before):
         return "contact"
     if _PRESENTER_RE.search(near_before) and (len(before) <= 120 or re.search(r"v/|\bved\b", near_before)):

@@ -128,7 +128,11 @@ def _name_tokens(spans: list[list]) -> set[str]:
 
 def _confirmed(name: str, tokens: set[str] | None) -> bool:
     """Whether the recogniser agrees that a name found by the list rules is a person's name."""
-    return tokens is None or all(fold(w) in tokens for w in name.split() if len(w) > 2 and not w.endswith("."))
+    if tokens is None:
+        return True
+    words = [fold(w) for w in name.split() if len(w) > 2 and not w.endswith(".")]
+    known = sum(w in tokens for w in words)
+    return known == len(words) or (known >= 2 and known == len(words) - 1)  # one word the recogniser missed
 
 
 def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy(), names: NameFinder | None = None) -> list[Record]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import resource
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -76,9 +77,10 @@ def parse_file(
 
 
 def _worker(conn, policy: ChunkPolicy, memory_mb: int, load_names: NameLoader | None) -> None:  # noqa: ANN001
-    limit = memory_mb * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     names = load_names() if load_names is not None else None  # once per worker, not per file
+    # The limit is what one file may cost: on top of the recogniser, which is loaded before it is set.
+    limit = memory_mb * 2**20 + (_address_space() if names is not None else 0)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     conn.send("ready")
     while True:
         try:
@@ -89,6 +91,17 @@ def _worker(conn, policy: ChunkPolicy, memory_mb: int, load_names: NameLoader | 
             return
         path, name = job
         conn.send(parse_file(Path(path), name, policy, names))
+
+
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (Linux), 0 when it cannot be read."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 class ParserWorker:
@@ -111,8 +124,18 @@ class ParserWorker:
         child.close()
         self._conn = parent
         # Loading the name recogniser is not parsing: it gets its own, generous wait.
-        if not parent.poll(LOAD_SECONDS) or parent.recv() != "ready":
+        try:
+            ready = parent.poll(LOAD_SECONDS) and parent.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if ready:
+            return
+        self._stop()
+        if self.names is None:
             raise RuntimeError("the parser process did not start")
+        print("Merk: navnegjenkjenneren kunne ikke startes; personer leses med listereglene.", file=sys.stderr)
+        self.names = None
+        self._start()
 
     def _stop(self) -> None:
         if self._process is not None:

@@ -21,11 +21,17 @@ def norm(text: str | None) -> str:
     return " ".join(fold(text or "").split())
 
 
-@pytest.fixture(scope="module")
-def seed_records():
+@pytest.fixture(scope="module", params=["rules", "recogniser"])
+def seed_records(request):
+    """The seed corpus read as ingest reads it (with the name recogniser), and with the list rules alone."""
+    names = None
+    if request.param == "recogniser":
+        from absolutt_kb.name_model import NameRecogniser
+
+        names = NameRecogniser().find
     records = []
     for path in sorted((REPO / "corpus").iterdir()):
-        records.extend(extract_document(read_document(path)))
+        records.extend(extract_document(read_document(path), names=names))
     return merge_records(records)
 
 
