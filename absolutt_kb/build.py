@@ -283,6 +283,8 @@ def _ingest(
             used.add(key)
             cached = cache.get(key)
             if cached is None:
+                if parsed == 0 and hasattr(embedder, "prepare_bulk"):
+                    embedder.prepare_bulk()  # new text is coming: load the fast path while the files are read
                 progress(f"[{n}/{len(files)}] leser {name}")
                 cached = worker.parse(path, name)
                 cache.put(key, *cached)

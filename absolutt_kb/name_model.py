@@ -162,7 +162,11 @@ class NameRecogniser:
                 if label == "PER" and b < len(words) and _lone_capitalised(words, tags, b):
                     b += 1
                 start, end = words[a][1], words[b - 1][2]
-                spans.append(NameSpan(label, start, end, text[start:end], min(p for _, p in tags[a:b])))
+                score = min(p for _, p in tags[a:b])
+                if label == "PER" and spans and spans[-1].label == "PER" and text[spans[-1].end : start] == " ":
+                    # "Kristian Tveit" + "Diskerud": two person spans with only a space between are one name
+                    start, score = spans[-1].start, min(score, spans.pop().score)
+                spans.append(NameSpan(label, start, end, text[start:end], score))
                 taken = b
             result.append(spans)
         return result
@@ -171,7 +175,7 @@ class NameRecogniser:
 def _lone_capitalised(words: list[tuple[str, int, int]], tags: list[tuple[str, float]], i: int) -> bool:
     """Whether word ``i`` is one capitalised word standing alone after a name (then the line or clause ends)."""
     word, tag = words[i][0], tags[i][0]
-    if not (word[:1].isupper() and word[1:].islower() and word.isalpha()) or tag.startswith("I-"):
+    if not (word[:1].isupper() and word[1:].islower() and word.isalpha()) or tag == "I-PER":
         return False
     if i + 1 < len(tags) and tags[i + 1][0].startswith("I-"):
         return False  # the start of a longer name: "Bergen kommune"

@@ -41,7 +41,8 @@ def _entities(words: list[str], tags: list[str], label: str) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--norne", default=str(ROOT.parent / "shared" / "data" / "norne"))
-    parser.add_argument("--sentences", type=int, default=600, help="setninger per språk")
+    parser.add_argument("--sentences", type=int, default=100000, help="setninger per språk (standard: alle)")
+    parser.add_argument("--verbose", action="store_true", help="vis hvert personkort")
     args = parser.parse_args()
 
     from absolutt_kb.name_model import NameRecogniser
@@ -69,6 +70,9 @@ def main() -> int:
         people = [r for r in extract_document(doc, names=finder) if r.kind == "person"]
         right = [p for p in people if p.name in per]
         wrong = [p.name for p in people if p not in right]
+        if args.verbose:
+            for p in people:
+                print(f"  {'ok ' if p in right else 'FEIL'} {p.name} ({p.role}): {p.text[:160]}")
         total_cards += len(people)
         total_right += len(right)
         precision = len(right) / len(people) if people else 1.0

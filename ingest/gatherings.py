@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ingest.dates import DateMention, find_dates
 from ingest.layout import Block
 
-_GATHERING = re.compile(
+GATHERING_WORDS = _GATHERING = re.compile(
     r"(\w*samling\w*|velkommen til|velkomen til|\w*seminar\w*|\w*konferanse\w*|\w*konferansar|\bsamla\b|"
     r"\bsamlast\b|\bsamlet\b|\w*webinar\w*|\w*fagdag\w*|\barrangeres\b|\barrangert\b|\binviterer\b|"
     r"\w+nettverk(?:et)?\b)",

@@ -63,13 +63,22 @@ _ORGANISER_RE = re.compile(rf"\b(?:{ORGANISER})", re.IGNORECASE)
 _CONTACT_RE = re.compile(rf"\b(?:{CONTACT})", re.IGNORECASE)
 _PRESENTER_RE = re.compile(rf"(?:{PRESENTER})", re.IGNORECASE)
 # A verb of taking part, soon after the name: "Trude Havik snakket om …", "fortel Torgeir …".
+_EVENT = (
+    r"konferanse\w*|samling\w*|samlinga|seminar\w*|webinar\w*|møtet|dagen|programmet|sesjon\w*|kurset|fagdag\w*|"
+    r"panel\w*|debatt\w*|samtale\w*|workshop\w*|nettverk\w*"
+)
+_TALK = r"innlegg\w*|foredrag\w*|innleiing\w*|innledning\w*|presentasjon\w*|forelesning\w*|førelesing\w*|tale|appell"
+# A verb of taking part, close after the name, with a talk or an event as its object (news verbs alone are not cues):
+# "Trude Havik snakket om …", "X åpnet konferansen", "Y holdt foredrag", "Z var konferansier".
 _SPEAKS = re.compile(
-    r"\b(?:snakket|snakka|snakker|fortalte|fortel|forteller|presenterte|presenterer|presenterte|innledet|innleidde|"
-    r"innleier|innleder|åpnet|opna|opnar|åpner|foreleste|forelas|heldt|holdt|holder|orienterte|orienterer|delte|"
-    r"la fram|deltok|deltek|innleigd|leia|ledet|leder|leiar|ønsket velkommen|ønskte velkomen|hadde\s+(?:\w+\s+){0,3}"
-    r"(?:sesjon|innlegg|foredrag|innleiing|innledning)|med sin(?:e)?\s+(?:\w+\s+)?(?:sesjon|innlegg|foredrag)|"
-    r"på\s+(?:\w+\s+){0,3}(?:sesjon|parallellsesjon)|var\s+(?:\w+\s+){0,3}(?:keynote\w*|konferansier|foredragsholder|"
-    r"innleder|innleiar|møteleder|ordstyrer|ordstyrar|programleder)|prosessrettleiar|prosessveileder)\b",
+    rf"\b(?:snakket|snakka|snakker|presenterte|presenterer|innledet|innleidde|innleier|innleder|foreleste|forelas|"
+    rf"(?:fortalte|fortel|forteller|orienterte|orienterer|delte\s+erfaring\w*)\s+om|"
+    rf"(?:åpnet|opna|opnar|åpner|avsluttet|avslutta|ledet|leia|leder|leiar)\s+(?:\w+\s+)?(?:{_EVENT})|"
+    rf"(?:heldt|holdt|holder|hadde|la fram|med\s+sin(?:e)?)\s+(?:\w+\s+){{0,3}}(?:{_TALK}|sesjon\w*)|"
+    rf"deltok\s+(?:på|i)\s+(?:\w+\s+)?(?:{_EVENT})|"
+    rf"på\s+(?:\w+\s+){{0,3}}(?:sesjon|parallellsesjon)|var\s+(?:\w+\s+){{0,3}}(?:keynote\w*|konferansier|"
+    rf"foredragsholder|innleder|innleiar|møteleder|ordstyrer|ordstyrar|programleder)|ønsket velkommen|ønskte velkomen|"
+    rf"innleigd|prosessrettleiar|prosessveileder)\b",
     re.IGNORECASE,
 )
 _ORGANISER_VERB = re.compile(r"\b(?:konferansier|ledet|leia|leder|leiar|møteleder|ordstyrer|ordstyrar|programleder)\b", re.I)
@@ -91,8 +100,11 @@ _LABEL_ONLY = re.compile(rf"(?:{ORGANISER}|{CONTACT}|{PRESENTER}|[\w ]{{0,20}}(?
 _ROLE_NOUN = re.compile(
     r"^[^.!?]*?\b(?:førelesar|forelesar|foreleser|foredragsholder|foredragshaldar|innleiar|innleder|keynote\w*|"
     r"hovudtalar|hovedtaler|panelist|paneldeltaker|paneldeltakar)\b", re.IGNORECASE)
-_VERB_BEFORE = re.compile(r"\b(?:stod|sto|fortel|fortalte|presenterte|innleidde|innledet|opna|åpnet)\s+(?:og\s+)?$", re.I)
-_ROLE_AFTER = re.compile(r"^\s+(?:leder|leiar|møteleder|ordstyrer|ordstyrar)\b", re.IGNORECASE)
+_VERB_BEFORE = re.compile(r"\b(?:stod|sto|presenterte|innleidde|innledet)\s+(?:og\s+)?$", re.I)
+_TELLS_BEFORE = re.compile(r"\b(?:fortalte|fortel|forteller|snakket|snakka|orienterte|orienterer)\s+$", re.IGNORECASE)
+_TALK_OR_EVENT = re.compile(rf"{_TALK}|{_EVENT}|førelesar\w*|forelesar\w*|påfyll\w*", re.IGNORECASE)
+# "Ole Marius Holden leder Randi …": a role word, then the next name or the end of the line (not "leder arbeidet").
+_ROLE_AFTER = re.compile(r"^\s+(?:leder|leiar|møteleder|ordstyrer|ordstyrar)\b(?=\s*(?:$|[,.;]|[A-ZÆØÅ]))", re.IGNORECASE)
 _TOPIC_HEADER = re.compile(r"tema|emne|tittel|topic|title|innhald|innhold|foredrag", re.IGNORECASE)
 _NAME_HEADER = re.compile(r"namn|navn|name|innleder|innleiar|foredragsh|person", re.IGNORECASE)
 _AFFILIATION_HEADER = re.compile(r"arbeidsstad|arbeidssted|stilling|tilhørighet|organisasjon|institusjon|affiliation|fra|frå", re.IGNORECASE)
@@ -384,14 +396,17 @@ def _role(block: Block, before: str, after: str, lead: str, layout: _Layout, i: 
         return "contact"
     if _PRESENTER_RE.search(near_before) and (len(before) <= 120 or re.search(r"v/|\bved\b", near_before)):
         return "presenter"
-    if _ROLE_NOUN.search(after[:100]) or _VERB_BEFORE.search(before[-30:]):
-        return "presenter"  # "var Torlaug Hoel, professor ved NTNU, førelesar", "stod Ingrid Metliaas og Ove Eide for …"
+    sentence = before + after
+    if _ROLE_NOUN.search(after[:100]) or (_VERB_BEFORE.search(before[-30:]) and _TALK_OR_EVENT.search(sentence)):
+        return "presenter"
+    if _TELLS_BEFORE.search(before[-30:]) and re.search(r"\bom\s", after[:100]):
+        return "presenter"  # "fortalte Ragnhild Moe fra Nord universitet om …" (a quote's "fortel X" has no "om")  # "var Torlaug Hoel, professor ved NTNU, førelesar", "stod Ingrid Metliaas og Ove Eide for …"
     if _RELATIVE_ORG.match(after):
         return "presenter"  # "fortel Torgeir Vik, som er leiar ved Sogn skule": introduced with a position
-    speaks = _SPEAKS.search(after[:160])
+    speaks = _SPEAKS.search(after[:90])
     if speaks:
         return "organiser" if _ORGANISER_VERB.fullmatch(speaks.group(0).split()[-1]) else "presenter"
-    entry_like = block.kind in ("item", "caption") or len(block.text) <= 300 or re.match(r"^\s*[:,(–-]", after)
+    entry_like = block.kind in ("item", "caption") or len(block.text) <= 300 or (lead and re.match(r"^\s*[:,(–-]", after))
     if starts_entry and re.match(r"^[^.!?]{0,40}(?:fra|frå|ved)\s+[A-ZÆØÅ]", after) and not _QUOTED.search(after[:200]):
         return "presenter"  # "Kari Marie Navarsete frå Høgskulen i Sogn og Fjordane …": introduced with a place of work
     if not (starts_entry and entry_like and re.match(r"^\s*(?:[,:(–-]|og\s|&|\.?\s*$)", after)):

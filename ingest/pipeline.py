@@ -26,7 +26,7 @@ from absolutt_kb.records import (
     with_changes,
 )
 from ingest.chunking import ChunkPolicy, chunk_sections
-from ingest.gatherings import find_gatherings
+from ingest.gatherings import GATHERING_WORDS, find_gatherings
 from ingest.layout import cell_lines
 from ingest.mentions import NameFinder, find_people
 from ingest.names import ORG_PATTERN, fold
@@ -70,6 +70,11 @@ def _person_text(m: PersonMention) -> str:
     if m.context and m.context not in " ".join(parts):
         parts.append("– " + m.context)
     return " ".join(parts)
+
+
+def _bare(m: PersonMention) -> bool:
+    """Whether the place that names a person says little more than the name ("Marianne Aagedal" on its own line)."""
+    return len(m.context.replace(m.name, "").strip(" ,.:;–-")) < 15
 
 
 def _document_title(doc: Document) -> str:
@@ -121,6 +126,19 @@ def _person(m: PersonMention, source: Source) -> Person:
     )
 
 
+_INNER_CAPITAL = re.compile(r"(?<![.!?:•«\"(]\s)(?<![.!?:•«\"(])(?<!^)\b[A-ZÆØÅ]\w")
+
+
+def _recognise(names: NameFinder, texts: list[str]) -> list[list]:
+    """Names in each text; long prose whose only capitals start its sentences cannot hold a full name and is skipped."""
+    wanted = [i for i, t in enumerate(texts) if len(t.split()) <= 12 or _INNER_CAPITAL.search(t)]
+    found = names([texts[i] for i in wanted]) if wanted else []
+    spans: list[list] = [[] for _ in texts]
+    for i, block_spans in zip(wanted, found):
+        spans[i] = block_spans
+    return spans
+
+
 def _name_tokens(spans: list[list]) -> set[str]:
     """Folded words of every person name the recogniser found in a document."""
     return {fold(w) for block_spans in spans for s in block_spans if s.label == "PER" for w in s.text.split()}
@@ -155,7 +173,7 @@ def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy(), names: 
     def src(locator: str) -> Source:
         return Source(document=doc.name, locator=locator)
 
-    spans = names([b.text for b in doc.blocks]) if names is not None else None
+    spans = _recognise(names, [b.text for b in doc.blocks]) if names is not None else None
     tokens = _name_tokens(spans) if spans is not None else None
     listed: set[str] = set()
     recorded: set[int] = set()
@@ -202,16 +220,21 @@ def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy(), names: 
     texts = [line for b in doc.blocks for line in cell_lines(b)]
     locs = {line: b.locator for b in doc.blocks for line in cell_lines(b)}
     mentions: list[tuple[PersonMention, str]] = []
-    for line, loc in locs.items():
-        mentions.extend((m, loc) for m in find_mentions(line))
+    for n, b in enumerate(doc.blocks):
+        # The cue rules for running text keep a name only where the recogniser sees a person in that same block.
+        own = _name_tokens([spans[n]]) if spans is not None else None
+        for line in cell_lines(b):
+            mentions.extend((m, b.locator) for m in find_mentions(line) if _confirmed(m.name, own))
     mentions.extend((m, locs.get(m.text.split(",")[0], "")) for m in find_signatures(texts, owner))
     mentions.extend((m, locs.get(m.text.split(" – ")[-1], "")) for m in find_programme_people(texts))
     found_practice: list[tuple[Practice, str]] = []
     if spans is not None:
         findings = find_people(doc.blocks, spans)
         title = _document_title(doc)
+        event = bool(GATHERING_WORDS.search(title) or re.search(r"\b(?:19|20)\d\d\b", title))  # "Styrerkonferansen 2021"
         mentions.extend(
-            (dataclasses.replace(m, context=f"{m.context} (fra «{title}»)") if title and title not in m.context else m, loc)
+            # A card that says little by itself ("Marianne Aagedal" under "Praktisk ansvarlig") says where it is from.
+            (dataclasses.replace(m, context=f"{m.context} (fra «{title}»)") if title and (event or _bare(m)) else m, loc)
             for m, loc in findings.people
         )
         found_practice.extend(findings.practice)
