@@ -16,8 +16,8 @@ from collections import defaultdict
 
 from rapidfuzz import fuzz
 
-from absolutt_kb.records import Passage, Person, PracticeExample, Record, Work, with_changes
 from absolutt_kb.language import fold
+from absolutt_kb.records import Passage, Person, PracticeExample, Record, Work, with_changes
 
 _IN_TEXT = re.compile(
     r"\(([A-ZÆØÅ][\wæøåÆØÅ'-]+)(?:,?\s+(?:et al\.?|m\.?\s?fl\.?)|\s*(?:&|og)\s*[A-ZÆØÅ][\wæøå'-]+)?,?(?:\s*[A-ZÆØÅ]\.,?)?\s*((?:19|20)\d{2})"

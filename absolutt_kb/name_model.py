@@ -52,7 +52,7 @@ def spans_from_tags(tags: list[str]) -> list[tuple[str, int, int]]:
     return spans
 
 
-def build_base(config_only: bool = False):  # noqa: ANN201 - torch types imported lazily
+def build_base(config_only: bool = False):
     """The e5 encoder as a ``BertModel`` and its tokenizer, from the converted local copy."""
     import torch
     from transformers import AutoTokenizer, BertModel
@@ -86,7 +86,7 @@ class NameRecogniser:
         head = torch.nn.Linear(self.encoder.config.hidden_size, len(self.labels))
         head.load_state_dict({k.removeprefix("head."): v.float() for k, v in top.items() if k.startswith("head.")})
         layers = {k.removeprefix("encoder."): v.float() for k, v in top.items() if k.startswith("encoder.")}
-        missing, unexpected = self.encoder.load_state_dict(layers, strict=False)
+        _missing, unexpected = self.encoder.load_state_dict(layers, strict=False)
         if unexpected:
             raise RuntimeError(f"the name model does not fit the encoder: {unexpected[:3]}")
         self.head = head.eval()
@@ -199,7 +199,7 @@ def shared_recogniser() -> NameRecogniser | None:
     return _SHARED["model"]
 
 
-def load_name_finder():  # noqa: ANN201 - a NameFinder for ingest, or None
+def load_name_finder():
     """The recogniser's ``find`` for the parser process (a picklable top-level loader)."""
     recogniser = shared_recogniser()
     return recogniser.find if recogniser is not None else None

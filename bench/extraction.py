@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from absolutt_kb.evaluation import fold  # noqa: E402
+from absolutt_kb.evaluation import fold
 
 
 def _has(needle: str, *haystacks: object) -> bool:

@@ -27,7 +27,7 @@ _NOT_GATHERING = re.compile(
 )
 _DATE_LABEL = re.compile(r"^(?:tid|dato|når|tidspunkt|date|when)\s*[:?]|\bhvor og når\b|\bkor og når\b", re.IGNORECASE)
 TIME_SLOT_START = re.compile(r"^\s*(?:kl\.?\s*)?[0-2]?\d[.:][0-5]\d(?!\.?\d)")
-_THEME_SENTENCE = re.compile(r"[^.!?\n]*\b(?:hovudtema|hovedtema|tema for|temaet for|årets tema)\b[^.!?\n]*[.!?]?", re.I)
+_THEME_SENTENCE = re.compile(r"[^.!?\n]*\b(?:hovudtema|hovedtema|tema for|temaet for|årets tema)\b[^.!?\n]*[.!?]?", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _THEME_LABEL = re.compile(r"^(?:tema|temaer|theme|innhold)\s*:\s*(?P<value>.*)$", re.IGNORECASE)
 _PLACE_LABEL = re.compile(r"^(?:sted|stad|lokale|hvor|kor|adresse)\s*:\s*(?P<value>.+)$", re.IGNORECASE)
@@ -99,7 +99,7 @@ def _is_gathering_date(blocks: list[Block], i: int, mention: DateMention, headin
     return bool(_GATHERING.search(heading)) and len(text) < 40
 
 
-def _year_for(mention: DateMention, text: str, title_year: int | None, reference) -> int | None:  # noqa: ANN001
+def _year_for(mention: DateMention, text: str, title_year: int | None, reference) -> int | None:
     """The year a date without one belongs to: the same sentence's, the title's, or the first dated block's."""
     if mention.year:
         return mention.year

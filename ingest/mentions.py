@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from ingest.cues import BYLINE, LABEL_ONLY, RELATIVE_ORG, THING_AFTER, VETO, role_of
 from ingest.layout import Block
 from ingest.names import JOB_TITLE_RE, is_org, is_person_name
 from ingest.people import PersonMention
@@ -47,69 +48,10 @@ _TIME = r"(?:kl\.?\s*)?[0-2]?\d[.:][0-5]\d(?!\.?\d)"
 TIME_SLOT = re.compile(rf"^\s*{_TIME}(?:\s*[-–—]\s*{_TIME})?\s*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«\"“])")
 
-ORGANISER = (
-    r"møteleder|møteleiar|ordstyrer|ordstyrar|konferansier|debattleder|debattleiar|moderator|programleder|programleiar|"
-    r"leder av|leiar av|lede sesjonen|leie sesjonen|til å lede|til å leie|ledet av|leia av|ledes av|leiast av|vert\b|vertskap|"
-    r"arrangementsgrupp\w*|arbeidsgrupp\w*|programkomit\w*|arrangementskomit\w*|styringsgrupp\w*|planleggingsgrupp\w*|"
-    r"prosjektleder|prosjektleiar|ansvarlig|ansvarleg|arrangør\w*|arrangement\w* av|medarrangør\w*"
-)
-CONTACT = r"kontakt\w*|påmelding\w*|spørsmål|henvendelse\w*|e-post|epost"
-PRESENTER = (
-    r"v/|\bved\b|innleder\w*|innleiar\w*|innledning|innleiing|foredragsholder\w*|foredragshaldar\w*|foredrag|"
-    r"keynote|innlegg|presentasjon|velkommen|velkomen|velkomst\w*|åpning|opning|panel\w*|samtale|bidragsyter\w*|"
-    r"forelesning|forelesar|foreleser|ressursperson\w*|speaker\w*"
-)
-_ORGANISER_RE = re.compile(rf"\b(?:{ORGANISER})", re.IGNORECASE)
-_CONTACT_RE = re.compile(rf"\b(?:{CONTACT})", re.IGNORECASE)
-_PRESENTER_RE = re.compile(rf"(?:{PRESENTER})", re.IGNORECASE)
-# A verb of taking part, soon after the name: "Trude Havik snakket om …", "fortel Torgeir …".
-_EVENT = (
-    r"konferanse\w*|samling\w*|samlinga|seminar\w*|webinar\w*|møtet|dagen|programmet|sesjon\w*|kurset|fagdag\w*|"
-    r"panel\w*|debatt\w*|samtale\w*|workshop\w*|nettverk\w*"
-)
-_TALK = r"innlegg\w*|foredrag\w*|innleiing\w*|innledning\w*|presentasjon\w*|forelesning\w*|førelesing\w*|tale|appell"
-# A verb of taking part, close after the name, with a talk or an event as its object (news verbs alone are not cues):
-# "Trude Havik snakket om …", "X åpnet konferansen", "Y holdt foredrag", "Z var konferansier".
-_SPEAKS = re.compile(
-    rf"\b(?:snakket|snakka|snakker|presenterte|presenterer|innledet|innleidde|innleier|innleder|foreleste|forelas|"
-    rf"(?:fortalte|fortel|forteller|orienterte|orienterer|delte\s+erfaring\w*)\s+om|"
-    rf"(?:åpnet|opna|opnar|åpner|avsluttet|avslutta|ledet|leia|leder|leiar)\s+(?:\w+\s+)?(?:{_EVENT})|"
-    rf"(?:heldt|holdt|holder|hadde|la fram|med\s+sin(?:e)?)\s+(?:\w+\s+){{0,3}}(?:{_TALK}|sesjon\w*)|"
-    rf"deltok\s+(?:på|i)\s+(?:\w+\s+)?(?:{_EVENT})|"
-    rf"på\s+(?:\w+\s+){{0,3}}(?:sesjon|parallellsesjon)|var\s+(?:\w+\s+){{0,3}}(?:keynote\w*|konferansier|"
-    rf"foredragsholder|innleder|innleiar|møteleder|ordstyrer|ordstyrar|programleder)|ønsket velkommen|ønskte velkomen|"
-    rf"innleigd|prosessrettleiar|prosessveileder)\b",
-    re.IGNORECASE,
-)
-_ORGANISER_VERB = re.compile(r"\b(?:konferansier|ledet|leia|leder|leiar|møteleder|ordstyrer|ordstyrar|programleder)\b", re.I)
-# Where a name is not a person the document gives a part.
-_VETO = re.compile(
-    r"\b(?:foto|fotograf|photo|illustrasjon|saksbehandler|saksbehandlar|sekretær|referent|arkivsak\w*|"
-    r"musikalsk|fiolinist\w*|musiker|musikar|takk til|takket|takka|in memoriam|minneord)\b",
-    re.IGNORECASE,
-)
-_BYLINE = re.compile(r"^\s*(?:av|tekst|tekst og foto|skrevet av|skrive av|by|forfatter)\s*:?\s*$", re.IGNORECASE)
-# A name that is part of the name of a thing: "Stine Sofies stiftelse", "Jarmund Veland-seminaret".
-_THING_AFTER = re.compile(
-    r"^(?:-\w|s?\s+(?:stiftelse|stiftelsen|gate|gata|veg|vei|veien|hus|huset|pris|prisen|fond|fondet|senter|senteret|"
-    r"minneforelesning\w*|seminar|seminaret|skole|skule|barnehage)\b|'\s+gate)",
-    re.IGNORECASE,
-)
-_QUOTED = re.compile(r"\b(?:sier|seier|sa|meiner|mener|skriver|skriv|uttaler)\b", re.IGNORECASE)
-_LABEL_ONLY = re.compile(rf"(?:{ORGANISER}|{CONTACT}|{PRESENTER}|[\w ]{{0,20}}(?:leder|leiar))[\w ]*", re.IGNORECASE)
-_ROLE_NOUN = re.compile(
-    r"^[^.!?]*?\b(?:førelesar|forelesar|foreleser|foredragsholder|foredragshaldar|innleiar|innleder|keynote\w*|"
-    r"hovudtalar|hovedtaler|panelist|paneldeltaker|paneldeltakar)\b", re.IGNORECASE)
-_VERB_BEFORE = re.compile(r"\b(?:stod|sto|presenterte|innleidde|innledet)\s+(?:og\s+)?$", re.I)
-_TELLS_BEFORE = re.compile(r"\b(?:fortalte|fortel|forteller|snakket|snakka|orienterte|orienterer)\s+$", re.IGNORECASE)
-_TALK_OR_EVENT = re.compile(rf"{_TALK}|{_EVENT}|førelesar\w*|forelesar\w*|påfyll\w*", re.IGNORECASE)
-# "Ole Marius Holden leder Randi …": a role word, then the next name or the end of the line (not "leder arbeidet").
-_ROLE_AFTER = re.compile(r"^\s+(?:leder|leiar|møteleder|ordstyrer|ordstyrar)\b(?=\s*(?:$|[,.;]|[A-ZÆØÅ]))", re.IGNORECASE)
 _TOPIC_HEADER = re.compile(r"tema|emne|tittel|topic|title|innhald|innhold|foredrag", re.IGNORECASE)
 _NAME_HEADER = re.compile(r"namn|navn|name|innleder|innleiar|foredragsh|person", re.IGNORECASE)
 _AFFILIATION_HEADER = re.compile(r"arbeidsstad|arbeidssted|stilling|tilhørighet|organisasjon|institusjon|affiliation|fra|frå", re.IGNORECASE)
 _PREPOSITION_ORG = re.compile(r"^\s*,?\s*(?:fra|frå|ved|i|hos|på)\s+(?:[a-zæøå]+\s+){0,2}(?=[A-ZÆØÅ])")
-_RELATIVE_ORG = re.compile(r"^\s*,?\s*som\s+(?:er|var)\s+[^,.;]{0,50}?\b(?:ved|i|hos|for|på)\s+(?=[A-ZÆØÅ])")
 _FROM_PREFIX = re.compile(r"^\s*(?:fra|frå)\s+(?P<org>[^:]{2,80}):\s*", re.IGNORECASE)
 _PARTICLES = {"van", "von", "de", "der", "den", "ten", "la", "le", "da", "di", "af"}
 _CONNECTORS = {"i", "og", "for", "på", "av", "-", "–"}
@@ -139,9 +81,7 @@ def _capitalised_run(text: str) -> str:
     taken: list[str] = []
     for word in words:
         bare = word.strip(",.;:()")
-        if bare[:1].isupper() or bare[:1].isdigit():
-            taken.append(bare)
-        elif taken and (bare.lower() in _CONNECTORS or bare.lower() in {"kommune", "fylkeskommune", "universitet",
+        if bare[:1].isupper() or bare[:1].isdigit() or taken and (bare.lower() in _CONNECTORS or bare.lower() in {"kommune", "fylkeskommune", "universitet",
                                                                         "stiftelse", "barnehage", "skule", "skole"}):
             taken.append(bare)
         else:
@@ -188,7 +128,7 @@ class Findings:
 
 
 _BOOK = re.compile(
-    r"\b(?:bok|boka|boken|boki|bøker|book)\b[^.]{0,60}?\b(?:heter|heiter|med tittelen|med tittelen|kalt|kalla|titled)\s+"
+    r"\b(?:bok|boka|boken|boki|bøker|book)\b[^.]{0,60}?\b(?:heter|heiter|med tittelen|kalt|kalla|titled)\s+"
     r"[«\"“]?(?P<title>[A-ZÆØÅ][^«»\"“”.]{2,120})",
     re.IGNORECASE,
 )
@@ -196,7 +136,7 @@ _BOOK = re.compile(
 
 _EXAMPLE_SLOT = re.compile(r"eksempel|praksis|erfaring", re.IGNORECASE)
 _OWNER_AFFILIATION = re.compile(r"\w*(?:kommune|skole|skule|barnehage|barnehagen)\b", re.IGNORECASE)
-_OWN_WORK = re.compile(r"prosjekt|praksis|erfaring|arbeid med|partnerskap|satsing|\bvår\b|\bvårt\b|\bsitt\b", re.I)
+_OWN_WORK = re.compile(r"prosjekt|praksis|erfaring|arbeid med|partnerskap|satsing|\bvår\b|\bvårt\b|\bsitt\b", re.IGNORECASE)
 
 
 class _Layout:
@@ -358,7 +298,7 @@ def _block_people(
         next_start = names[k + 1].start if k + 1 < len(names) else last
         after = text[s.end : min(next_start, last) if next_start > s.end else last]
         rest_of_sentence = text[s.end:last]
-        if _VETO.search(before[-40:] + " " + after[:30]) or _BYLINE.search(before) or _THING_AFTER.match(text[s.end :]):
+        if VETO.search(before[-40:] + " " + after[:30]) or BYLINE.search(before) or THING_AFTER.match(text[s.end :]):
             continue
         if re.search(r"«[^»]*$", before) or re.match(r"^[^«]*»", text[s.end :]):
             continue  # inside a quoted title
@@ -370,7 +310,10 @@ def _block_people(
             r"\s*(?:,|og|&|and)\s*", text[names[k - 1].end : s.start]
         )
         # "stod Ingrid Metliaas og Ove Eide for …", "ved Name og Name har prosjektlederansvar": one cue for both
-        role = found[-1].role if joined else _role(block, before, rest_of_sentence, lead, layout, i, starts_entry)
+        in_slot = layout.slot[i] is not None
+        role = found[-1].role if joined else role_of(
+            block, before, rest_of_sentence, lead, in_slot=in_slot, programme=layout.programme, starts_entry=starts_entry
+        )
         if role is None:
             continue
         affiliation = _affiliation(after, rest_of_sentence, s, orgs, before)
@@ -385,47 +328,6 @@ def _block_people(
     return found
 
 
-def _role(block: Block, before: str, after: str, lead: str, layout: _Layout, i: int, starts_entry: bool) -> str | None:
-    """The part a name plays, from the cue around it; None when nothing gives it one."""
-    near_before = before[-70:]
-    if _ORGANISER_RE.search(near_before) or _ROLE_AFTER.match(after):
-        return "organiser"
-    if re.search(r"\bved\s*$", near_before) and _ORGANISER_RE.search(after[:120]):
-        return "organiser"  # "KS-Konsulent AS ved Name og Name har prosjektlederansvar": "ved" alone says little
-    if _CONTACT_RE.search(near_before):
-        return "contact"
-    if _PRESENTER_RE.search(near_before) and (len(before) <= 120 or re.search(r"v/|\bved\b", near_before)):
-        return "presenter"
-    sentence = before + after
-    if _ROLE_NOUN.search(after[:100]) or (_VERB_BEFORE.search(before[-30:]) and _TALK_OR_EVENT.search(sentence)):
-        return "presenter"
-    if _TELLS_BEFORE.search(before[-30:]) and re.search(r"\bom\s", after[:100]):
-        return "presenter"  # "fortalte Ragnhild Moe fra Nord universitet om …" (a quote's "fortel X" has no "om")  # "var Torlaug Hoel, professor ved NTNU, førelesar", "stod Ingrid Metliaas og Ove Eide for …"
-    if _RELATIVE_ORG.match(after):
-        return "presenter"  # "fortel Torgeir Vik, som er leiar ved Sogn skule": introduced with a position
-    speaks = _SPEAKS.search(after[:90])
-    if speaks:
-        return "organiser" if _ORGANISER_VERB.fullmatch(speaks.group(0).split()[-1]) else "presenter"
-    entry_like = block.kind in ("item", "caption") or len(block.text) <= 300 or (lead and re.match(r"^\s*[:,(–-]", after))
-    if starts_entry and re.match(r"^[^.!?]{0,40}(?:fra|frå|ved)\s+[A-ZÆØÅ]", after) and not _QUOTED.search(after[:200]):
-        return "presenter"  # "Kari Marie Navarsete frå Høgskulen i Sogn og Fjordane …": introduced with a place of work
-    if not (starts_entry and entry_like and re.match(r"^\s*(?:[,:(–-]|og\s|&|\.?\s*$)", after)):
-        # A line of a programme slot names who speaks: "09.00 Topic – Professor Name, Org".
-        in_slot = layout.programme and layout.slot[i] is not None and len(block.text) <= 300
-        return "presenter" if in_slot else None
-    if _ORGANISER_RE.search(after[:120]):
-        return "organiser"  # "Elisabeth Welle og Hanne Elin Harnes – medlemmer av arrangementsgruppa"
-    if lead and _ORGANISER_RE.search(lead):
-        return "organiser"
-    if lead and _CONTACT_RE.search(lead):
-        return "contact"
-    if lead and re.search(rf"{PRESENTER}|medlem\w*", lead, re.IGNORECASE):
-        return "resource_person" if re.search(r"bidragsyter|ressursperson", lead, re.IGNORECASE) else "presenter"
-    if layout.programme and layout.slot[i] is not None:
-        return "presenter"
-    return None
-
-
 def _affiliation(after: str, rest: str, span: NameSpanLike, orgs: list[NameSpanLike], before: str) -> str:
     label = _FROM_PREFIX.match(before)
     if label:
@@ -433,7 +335,7 @@ def _affiliation(after: str, rest: str, span: NameSpanLike, orgs: list[NameSpanL
     appositive = re.match(r"^\s*[,(]\s*([^:;()]*?)(?:\)|:|;|\s[–-]\s|,?\s+om\s|$)", after)
     if appositive and appositive.group(1).strip():
         return _affiliation_from_appositive(appositive.group(1))
-    placed = _PREPOSITION_ORG.match(rest) or _RELATIVE_ORG.match(rest)
+    placed = _PREPOSITION_ORG.match(rest) or RELATIVE_ORG.match(rest)
     if placed:
         at = span.end + placed.end()
         run = _capitalised_run(rest[placed.end():])
@@ -450,13 +352,13 @@ def _topics(before: str, after: str, layout: _Layout, i: int, has_person: Callab
     if about:  # "Name, Org, om Topic", "Name snakket om Topic"
         return [about.group(1).strip(" ,«»\"")]
     colon = re.match(r"^[^:.!?]{0,90}:\s+(?P<topic>[^:]{3,160}?)\s*$", after)
-    if colon and len(colon.group("topic").split()) <= 20 and not re.match(r"(?:han|hun|ho|hen|de|dei)\b", colon.group("topic"), re.I):
+    if colon and len(colon.group("topic").split()) <= 20 and not re.match(r"(?:han|hun|ho|hen|de|dei)\b", colon.group("topic"), re.IGNORECASE):
         return [colon.group("topic").strip(" .«»\"")]  # "Name, Org: «Topic»" (a bio after the colon is not a topic)
     lead = TIME_SLOT.sub("", before)
     lead = re.sub(r"(?:\b[A-ZÆØÅa-zæøå]+\s*)?$", "", lead) if not re.search(r"v/\s*\S*\s*$|\bved\s+\S*\s*$|[–:-]\s*\S*\s*$", lead) else lead
     parts = re.split(r"\s*(?:v/|\bved\b|\s[–-]\s|:\s)\s*", lead, maxsplit=1)
     title = parts[0].strip(" .:–-«»\"") if len(parts) == 2 else ""  # "13.15 «Talk title» v/ Name", "Topic – Name"
-    if len(title.split()) >= 3 or (len(title.split()) == 2 and not _LABEL_ONLY.fullmatch(title)):
+    if len(title.split()) >= 3 or (len(title.split()) == 2 and not LABEL_ONLY.fullmatch(title)):
         return [title]
     if layout.programme:
         return layout.slot_title(i, has_person)

@@ -23,7 +23,6 @@ from absolutt_kb.records import (
     Source,
     Tip,
     Work,
-    with_changes,
 )
 from ingest.chunking import ChunkPolicy, chunk_sections
 from ingest.gatherings import GATHERING_WORDS, find_gatherings

@@ -176,7 +176,7 @@ def _pdf_lines(path: Path) -> list[Line]:
         if reader.is_encrypted:
             try:
                 ok = reader.decrypt("")
-            except Exception as exc:  # noqa: BLE001 - pypdf raises several types
+            except Exception as exc:
                 raise UnreadableDocument(f"PDF-en er kryptert og kan ikke åpnes ({exc}).") from exc
             if not ok:
                 raise UnreadableDocument("PDF-en er passordbeskyttet; lagre den uten passord og last opp igjen.")
@@ -192,7 +192,7 @@ def _pdf_lines(path: Path) -> list[Line]:
         raise UnreadableDocument(f"PDF-en er skadet og kan ikke leses ({type(exc).__name__}).") from exc
     except MemoryError:
         raise
-    except Exception as exc:  # noqa: BLE001 - pypdf's own limits (LimitReachedError …) and parser bugs
+    except Exception as exc:
         raise UnreadableDocument(f"PDF-en er skadet eller for komplisert og kan ikke leses ({type(exc).__name__}).") from exc
 
     page_lines = [[ln for ln in page.splitlines()] for page in pages]
@@ -225,7 +225,7 @@ def _running_furniture(page_lines: list[list[str]]) -> set[str]:
 
 # --- HTML ----------------------------------------------------------------
 
-_HTML_HEAD = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+_HTML_HEAD = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
 
 
 def _html_blocks(html: str) -> list[Block]:
@@ -238,7 +238,7 @@ def _html_blocks(html: str) -> list[Block]:
             html, output_format="xml", include_tables=True, include_comments=False, include_formatting=False,
             favor_recall=True,
         )
-    except Exception as exc:  # noqa: BLE001 - lxml and trafilatura raise many types on broken markup
+    except Exception as exc:
         raise UnreadableDocument(f"Nettsiden kan ikke leses ({type(exc).__name__}).") from exc
     if not xml:
         return []
@@ -246,7 +246,7 @@ def _html_blocks(html: str) -> list[Block]:
     blocks: list[Block] = []
     tables = 0
 
-    def text_of(node) -> str:  # noqa: ANN001 - an lxml element
+    def text_of(node) -> str:
         return clean_line(" ".join("".join(node.itertext()).split()))
 
     for n, node in enumerate(root.iter("head", "p", "item", "table", "quote"), start=1):
@@ -291,7 +291,7 @@ def _docx_blocks(path: Path) -> list[Block]:
         raise
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, OSError) as exc:
         raise UnreadableDocument(f"DOCX-filen er skadet og kan ikke leses ({type(exc).__name__}).") from exc
-    except Exception as exc:  # noqa: BLE001 - lxml and python-docx raise many types on bad XML
+    except Exception as exc:
         raise UnreadableDocument(f"DOCX-filen kan ikke leses ({type(exc).__name__}).") from exc
 
     from docx.table import Table
@@ -335,7 +335,7 @@ def _docx_blocks(path: Path) -> list[Block]:
     return blocks
 
 
-def _table_blocks(table, table_no: int) -> list[Block]:  # noqa: ANN001 - python-docx type
+def _table_blocks(table, table_no: int) -> list[Block]:
     """One block per table row, with its cells; a first row of short labels is the header."""
     rows: list[list[str]] = []
     for row in table.rows:
@@ -371,7 +371,7 @@ def _docx_heading_level(style: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def _docx_is_list(paragraph, style: str) -> bool:  # noqa: ANN001 - python-docx type
+def _docx_is_list(paragraph, style: str) -> bool:
     if "list" in style.lower() or "liste" in style.lower():
         return True
     ppr = paragraph._p.pPr

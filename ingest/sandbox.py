@@ -26,7 +26,6 @@ from ingest.mentions import NameFinder
 from ingest.pipeline import extract_document
 from ingest.readers import SUPPORTED_SUFFIXES, UnreadableDocument, read_document
 
-
 LOAD_SECONDS = 300.0  # time a new worker may take to load the name recogniser
 NameLoader = Callable[[], "NameFinder | None"]  # loads the name recogniser in the worker (picklable)
 
@@ -76,7 +75,7 @@ def parse_file(
     return FileReport(name, True, counts={k: counts[k] for k in KIND_LABELS if counts[k]}), found
 
 
-def _worker(conn, policy: ChunkPolicy, memory_mb: int, load_names: NameLoader | None) -> None:  # noqa: ANN001
+def _worker(conn, policy: ChunkPolicy, memory_mb: int, load_names: NameLoader | None) -> None:
     names = load_names() if load_names is not None else None  # once per worker, not per file
     # The limit is what one file may cost: on top of the recogniser, which is loaded before it is set.
     limit = memory_mb * 2**20 + (_address_space() if names is not None else 0)

@@ -62,7 +62,7 @@ def given_names(sentences: list[tuple[list[str], list[str]]], minimum: int = 2) 
     return sorted(w for w, n in counts.items() if n >= minimum and len(w) >= 2)
 
 
-def encode(tokenizer, sentences, max_length: int = 256):  # noqa: ANN001
+def encode(tokenizer, sentences, max_length: int = 256):
     """Token ids and first-piece labels (-100 on the other pieces and the specials)."""
     out = []
     for words, tags in sentences:

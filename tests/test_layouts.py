@@ -22,7 +22,7 @@ def names():
     return NameRecogniser().find
 
 
-def read(tmp_path: Path, text: str, names, name: str = "dok.txt"):  # noqa: ANN001
+def read(tmp_path: Path, text: str, names, name: str = "dok.txt"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return extract_document(read_document(path), names=names)

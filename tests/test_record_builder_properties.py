@@ -29,7 +29,7 @@ def names():
     return NameRecogniser().find
 
 
-def person_from(line: str, names):  # noqa: ANN001
+def person_from(line: str, names):
     lines = [Line(text, f"linje {n}") for n, text in enumerate(["Program", "", f"09.00–09.45 {line}", "", "09.45–10.00 Pause"])]
     doc = Document(name="program.txt", format="txt", blocks=tuple(build_blocks(lines)))
     people = [r for r in extract_document(doc, names=names) if r.kind == "person"]
