@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from absolutt_kb.corpus import file_digest, walk_corpus
 from absolutt_kb.embedder import Embedder
 from absolutt_kb.generations import writer_lock
 from absolutt_kb.glossary import glossary
@@ -50,7 +51,7 @@ from absolutt_kb.merge import merge_records
 from ingest.sandbox import FileReport, NameLoader, ParseLimits, ParserWorker
 
 Progress = Callable[[str], None]
-EXTRACT_VERSION = 2  # raise when extraction changes: every document is parsed again
+EXTRACT_VERSION = 3  # raise when extraction changes: every document is parsed again
 
 
 class NothingToIndex(Exception):
@@ -77,44 +78,12 @@ class BuildReport:
     unchanged: bool = False
 
 
-def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Documents in the corpus folder (hidden files skipped), sorted by path."""
-    corpus_dir = Path(corpus_dir)
-    return sorted(
-        p
-        for p in corpus_dir.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
-    )
-
-
-def _file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _digests(corpus_dir: Path) -> dict[str, str]:
-    """Each document's name (relative path) and content hash."""
-    corpus_dir = Path(corpus_dir)
-    return {str(p.relative_to(corpus_dir)): _file_digest(p) for p in corpus_files(corpus_dir)}
-
-
-def _fingerprint(digests: dict[str, str]) -> str:
-    h = hashlib.sha256()
-    for name, digest in digests.items():
-        h.update(name.encode())
-        h.update(bytes.fromhex(digest))
-    return h.hexdigest()
-
-
 def corpus_fingerprint(corpus_dir: Path) -> str:
     """A hash of every document's name and content."""
-    return _fingerprint(_digests(corpus_dir))
+    return walk_corpus(corpus_dir).fingerprint()
 
 
-def _settings_fingerprint(policy: ChunkPolicy) -> dict:
+def _settings_fingerprint(policy: ChunkPolicy, limits: ParseLimits = ParseLimits()) -> dict:
     """What besides the documents decides the records: extraction, chunking, themes, glossary."""
     taxonomy = hashlib.sha256(json.dumps([t.__dict__ for t in load_taxonomy()], sort_keys=True, default=str).encode())
     words = hashlib.sha256(json.dumps(glossary(), sort_keys=True).encode())
@@ -125,6 +94,7 @@ def _settings_fingerprint(policy: ChunkPolicy) -> dict:
         "taxonomy": taxonomy.hexdigest()[:16],
         "glossary": words.hexdigest()[:16],
         "privacy": load_rules().fingerprint(),
+        "limits": {"seconds": limits.seconds, "memory_mb": limits.memory_mb},  # a file that failed may pass now
     }
 
 
@@ -135,7 +105,7 @@ def _names_fingerprint() -> str:
     weights = MODEL_DIR / "top.safetensors"
     if os.environ.get("ABSOLUTT_KB_NAMES", "1") == "0" or not weights.exists():
         return ""
-    return _file_digest(weights)[:16]
+    return file_digest(weights)[:16]
 
 
 def is_current(corpus_dir: Path, index_dir: Path, model: str, policy: ChunkPolicy = ChunkPolicy()) -> bool:
@@ -168,21 +138,33 @@ class DocumentCache:
         return hashlib.sha256(f"{self._settings}\x00{name}\x00{digest}".encode()).hexdigest()
 
     def get(self, key: str) -> tuple[FileReport, list[Record]] | None:
+        """What a document gave, or None when there is no entry or it does not match its checksum."""
         try:
-            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            entry = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            payload = entry["payload"]
+            if hashlib.sha256(payload.encode()).hexdigest() != entry["sha256"]:
+                return None  # edited or damaged: parse the document again
+            data = json.loads(payload)
             report = FileReport(**data["report"])
             return report, [record_from_dict(r) for r in data["records"]]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
     def put(self, key: str, report: FileReport, records: list[Record]) -> None:
+        """Remember what a document gave; a failure is never remembered (it may pass with other limits)."""
+        if not report.ok:
+            return
         self.folder.mkdir(parents=True, exist_ok=True)
-        data = {
-            "report": {"document": report.document, "ok": report.ok, "reason": report.reason, "counts": report.counts},
-            "records": [r.to_dict() for r in records],
-        }
+        payload = json.dumps(
+            {
+                "report": {"document": report.document, "ok": report.ok, "reason": report.reason, "counts": report.counts},
+                "records": [r.to_dict() for r in records],
+            },
+            ensure_ascii=False,
+        )
+        entry = {"sha256": hashlib.sha256(payload.encode()).hexdigest(), "payload": payload}
         tmp = self.folder / f".{key}.tmp"
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, self.folder / f"{key}.json")
 
     def keep_only(self, keys: set[str]) -> None:
@@ -255,10 +237,10 @@ def _ingest(
     corpus_dir: Path, index_dir: Path, embedder: Embedder, policy: ChunkPolicy, progress: Progress, limits: ParseLimits
 ) -> BuildReport:
     started = time.perf_counter()
-    files = corpus_files(corpus_dir)
-    digests = _digests(corpus_dir)
-    settings = _settings_fingerprint(policy)
-    fingerprint = _fingerprint(digests)
+    walk = walk_corpus(corpus_dir)
+    files = walk.files
+    settings = _settings_fingerprint(policy, limits)
+    fingerprint = walk.fingerprint()
     previous = _previous(index_dir, embedder.name)
     if previous is not None:
         built_from = previous.manifest.get("corpus", {})
@@ -272,14 +254,14 @@ def _ingest(
             )
 
     cache = DocumentCache(index_dir / "documents", settings)
-    reports: list[FileReport] = []
+    reports: list[FileReport] = list(walk.skipped)
     records: list[Record] = []
     used: set[str] = set()
     parsed = 0
     with ParserWorker(policy, limits, names=name_loader()) as worker:
-        for n, path in enumerate(files, start=1):
-            name = str(path.relative_to(corpus_dir))
-            key = cache.key(name, digests[name])
+        for n, document in enumerate(files, start=1):
+            path, name = document.path, document.name
+            key = cache.key(name, document.digest)
             used.add(key)
             cached = cache.get(key)
             if cached is None:

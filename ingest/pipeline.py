@@ -281,7 +281,9 @@ def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy(), names: 
         )
 
     repair = _ocr_repair_for(doc.text)
-    stem = slug(doc.name.rsplit(".", 1)[0], 40)
+    # The document's identity is its whole relative path ("plan.txt" and "plan.md", "sub/notat.txt" and
+    # "sub-notat.txt" are two documents), so ids carry a hash of it beside the readable part.
+    stem = f"{slug(doc.name, 40)}-{hashlib.sha1(doc.name.encode()).hexdigest()[:8]}"
     for n, chunk in enumerate(chunk_sections(sections, policy, frozenset(recorded))):
         title = " › ".join(chunk.heading_path[-2:]) or doc.name
         records.append(

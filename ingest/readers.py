@@ -7,6 +7,7 @@ file's content, not only its name, and a file that cannot be read raises
 
 from __future__ import annotations
 
+import codecs
 import re
 import zipfile
 from collections import Counter
@@ -41,8 +42,24 @@ class Document:
         return "\n".join(b.text for b in self.blocks)
 
 
+def _one_byte_at_a_time(error: UnicodeDecodeError) -> tuple[str, int]:
+    """A byte that is not UTF-8 is read as Windows-1252 on its own; the rest of the file stays UTF-8."""
+    byte = error.object[error.start : error.start + 1]
+    try:
+        return byte.decode("cp1252"), error.start + 1
+    except UnicodeDecodeError:
+        return "", error.start + 1  # undefined in Windows-1252 too: dropped
+
+
+codecs.register_error("absolutt-kb-cp1252-byte", _one_byte_at_a_time)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def decode_text(data: bytes) -> str:
-    """Decode bytes as UTF-8, falling back to Windows-1252 and Latin-1.
+    """Decode bytes as UTF-8, reading each byte that is not UTF-8 as Windows-1252, and drop control characters.
+
+    A Latin-1/Windows-1252 file comes out right (each of its non-ASCII bytes is such a byte), and one stray
+    byte in a UTF-8 file costs only that byte, not every æ, ø and å of the file.
 
     Args:
         data: Raw file content.
@@ -53,15 +70,10 @@ def decode_text(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")  # a truncated last code unit must not stop the file
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+        text = data.decode("utf-16", errors="replace")  # a truncated last code unit must not stop the file
+    else:
+        text = data.decode("utf-8", errors="absolutt-kb-cp1252-byte")
+    return _CONTROL.sub("", text)
 
 
 def sniff_format(path: Path, head: bytes) -> str:

@@ -1,0 +1,119 @@
+"""Walking the corpus folder: which files are documents, under which names, and why any is skipped.
+
+A document's identity is its path relative to the corpus folder, shown safely:
+a name that is not valid UTF-8 is escaped, and control and bidi characters
+never reach a report line. Links are not followed (a link could point out of
+the corpus, to ``/etc/passwd``), and a file that cannot be opened gets a reason
+in the report instead of stopping the ingest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.sandbox import FileReport
+
+# Control characters, and the marks that reorder text (bidi) or hide it (zero width).
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    """A document in the corpus: where it is, its name in reports and records, and its content hash."""
+
+    path: Path
+    name: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class CorpusWalk:
+    """The documents of a corpus folder and the files that were skipped, with the reason."""
+
+    files: tuple[CorpusFile, ...]
+    skipped: tuple[FileReport, ...]
+
+    def fingerprint(self) -> str:
+        """A hash of every document's name and content (and of what was skipped)."""
+        h = hashlib.sha256()
+        for f in self.files:
+            h.update(f.name.encode())
+            h.update(bytes.fromhex(f.digest))
+        for report in self.skipped:
+            h.update(f"\x00{report.document}\x00{report.reason}".encode())
+        return h.hexdigest()
+
+
+def display_name(relative: str) -> str:
+    """A file's relative path as it may be shown: undecodable bytes and unsafe characters escaped."""
+    text = relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file's content."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def walk_corpus(corpus_dir: Path) -> CorpusWalk:
+    """Every document of a corpus folder, sorted by name; hidden files and folders are left out.
+
+    Args:
+        corpus_dir: The corpus folder.
+
+    Returns:
+        The documents, and a failed report for each link, special file or file that cannot be opened.
+    """
+    corpus_dir = Path(corpus_dir)
+    files: list[CorpusFile] = []
+    skipped: list[FileReport] = []
+    for folder, dirnames, filenames in os.walk(corpus_dir, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for entry in [*dirnames, *filenames]:
+            path = Path(folder) / entry
+            name = display_name(str(path.relative_to(corpus_dir)))
+            try:
+                info = path.lstat()
+            except OSError as exc:
+                skipped.append(FileReport(name, False, f"filen kan ikke leses ({exc.strerror or type(exc).__name__})"))
+                continue
+            if stat.S_ISLNK(info.st_mode):
+                skipped.append(FileReport(name, False, "er en lenke (symlink) og leses ikke; legg selve filen i korpuset"))
+                continue
+            if entry in dirnames or entry.startswith("."):
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                skipped.append(FileReport(name, False, "er ikke en vanlig fil og leses ikke"))
+                continue
+            try:
+                digest = file_digest(path)
+            except OSError as exc:
+                skipped.append(FileReport(name, False, f"filen kan ikke åpnes ({exc.strerror or type(exc).__name__})"))
+                continue
+            files.append(CorpusFile(path, name, digest))
+    files.sort(key=lambda f: f.name)
+    skipped.sort(key=lambda r: r.document)
+    return CorpusWalk(tuple(_unique(files)), tuple(skipped))
+
+
+def _unique(files: list[CorpusFile]) -> list[CorpusFile]:
+    """Two raw names that show alike keep apart: the later one gets a short hash of its path."""
+    seen: set[str] = set()
+    out = []
+    for f in files:
+        name = f.name
+        if name in seen:
+            raw = os.fsencode(str(f.path))
+            name = f"{name} ({hashlib.sha1(raw).hexdigest()[:6]})"
+        seen.add(name)
+        out.append(CorpusFile(f.path, name, f.digest))
+    return out
