@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import hashlib
 import json
 import os
 import re
@@ -36,10 +37,17 @@ from pathlib import Path
 from absolutt_kb.records import Person, Record, with_changes
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
-# Norwegian numbers: 8 digits together, in pairs (12 34 56 78) or 3-2-3 (123 45 678), optionally +47.
-PHONE = re.compile(r"(?<![\w+])(?:\+47[ ]?)?(?:\d{8}|\d{2}(?: \d{2}){3}|\d{3} \d{2} \d{3})(?![\w])")
+# Norwegian numbers, optionally +47 or 0047: 8 digits together, in pairs (12 34 56 78, 22.33.44.55), 3-2-3
+# (123 45 678, 912-34-567) or a mobile 4-4 (9123 4567); one separator throughout, so "10.00-11.00" is a time, not a number.
+PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)47[ .-]?)?"
+    r"(?:\d{8}|\d{2}([ .])\d{2}\1\d{2}\1\d{2}|\d{3}([ .-])\d{2}\2\d{3}|[49]\d{3} \d{4})(?![\w]|[.-]\d)"
+)
+# A national identity number (fødselsnummer, D-nummer): 11 digits, a space after the birth date allowed.
+NATIONAL_ID = re.compile(r"(?<![\w])(\d{6}) ?(\d{5})(?![\w])")
 EMAIL_HIDDEN = "[e-post skjult]"
 PHONE_HIDDEN = "[telefon skjult]"
+NATIONAL_ID_HIDDEN = "[fødselsnummer skjult]"
 NAME_REMOVED = "[navn fjernet]"
 CORRECTABLE = ("name", "affiliation", "topics", "role")
 _SKIP_FIELDS = {"id", "links", "themes", "source", "mentions"}
@@ -97,13 +105,25 @@ def load_rules(path: Path | None = None) -> PrivacyRules:
         raise PrivacyError(f"Personvernfilen «{path}» kan ikke leses: {exc}") from exc
 
 
-_MAYBE_PHONE = re.compile(r"\d\d ?\d\d ?\d\d")  # cheap test: most texts have neither, and skip the full patterns
+_MAYBE_PHONE = re.compile(r"\d\d[ .-]?\d\d[ .-]?\d\d")  # cheap test: most texts have neither, and skip the full patterns
+
+
+def is_national_id(digits: str) -> bool:
+    """Whether 11 digits are a valid Norwegian national identity number (both check digits agree)."""
+    if len(digits) != 11 or not digits.isdigit():
+        return False
+    d = [int(c) for c in digits]
+    k1 = 11 - sum(w * x for w, x in zip((3, 7, 6, 1, 8, 9, 4, 5, 2), d)) % 11
+    k2 = 11 - sum(w * x for w, x in zip((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), d)) % 11
+    k1, k2 = (0 if k1 == 11 else k1), (0 if k2 == 11 else k2)
+    return k1 == d[9] and k2 == d[10]
 
 
 def hide_contacts(text: str, public: frozenset[str] = frozenset()) -> str:
-    """Replace e-mail addresses and phone numbers, except the public ones."""
+    """Replace e-mail addresses, phone numbers and national identity numbers, except public contacts."""
     if "@" not in text and not _MAYBE_PHONE.search(text):
         return text
+    text = NATIONAL_ID.sub(lambda m: NATIONAL_ID_HIDDEN if is_national_id(m.group(1) + m.group(2)) else m.group(0), text)
 
     def email(m: re.Match) -> str:
         return m.group(0) if m.group(0).lower() in public else EMAIL_HIDDEN
@@ -153,13 +173,25 @@ def apply_rules(records: list[Record], rules: PrivacyRules) -> list[Record]:
         text = hide_contacts(text, rules.public_contacts)
         return pattern.sub(NAME_REMOVED, text) if pattern else text
 
+    renamed: dict[str, str] = {}
+    for r in kept:
+        if _id_shows_contact(r.id, rules.public_contacts):
+            renamed[r.id] = f"{r.kind}:{hashlib.sha1(r.id.encode()).hexdigest()[:16]}"
     out = []
     for r in kept:
+        if renamed:
+            r = with_changes(r, id=renamed.get(r.id, r.id), links=tuple(renamed.get(link, link) for link in r.links))
         r = _map_text(r, clean)
         if rules.suppressed_people and any(link in rules.suppressed_people for link in r.links):
             r = with_changes(r, links=tuple(l for l in r.links if l not in rules.suppressed_people))
         out.append(r)
     return out
+
+
+def _id_shows_contact(record_id: str, public: frozenset[str]) -> bool:
+    """Whether an id made from a record's words carries a phone number, identity number or e-mail address."""
+    words = record_id.split(":", 1)[-1].replace("-", " ")
+    return hide_contacts(words, public) != words
 
 
 def _corrected(person: Person, fields: dict) -> Person:

@@ -81,3 +81,35 @@ def test_suppressed_person_is_gone_from_records_and_search_and_stays_gone(corpus
         fh.write("\nMari Skog leder også arbeidet med elevrådet.\n")
     again = ingest_corpus(corpus, index_dir, embedder)
     assert again.parsed == 1 and "Mari Skog" not in _all_text(again.index)
+
+
+def test_phone_numbers_in_every_common_form_and_national_identity_numbers_are_hidden():
+    from absolutt_kb.privacy import NATIONAL_ID_HIDDEN
+
+    text = (
+        "Ring 9123 4567, +47 9123 4567, 912-34-567, 22.33.44.55 eller 0047 91234567. "
+        "Fødselsnummer 15038545660 og 310799 88807. "
+        "Programmet går 10.00-11.00 og 09.30–10.15 den 21.03.25, i perioden 2020-2024, saksnr. 15038545600."
+    )
+    hidden = hide_contacts(text)
+    assert hidden.count(PHONE_HIDDEN) == 5, hidden
+    assert hidden.count(NATIONAL_ID_HIDDEN) == 2, hidden
+    for kept in ("10.00-11.00", "09.30–10.15", "21.03.25", "2020-2024", "15038545600"):  # not valid: check digits
+        assert kept in hidden
+
+
+def test_a_hidden_number_never_survives_in_a_record_id(tmp_path, embedder, monkeypatch):
+    monkeypatch.setenv("ABSOLUTT_KB_NAMES", "0")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "praksis.md").write_text(
+        "# Praksiseksempler\n\n"
+        "- Tromsø kommune: Ring 912-34-567 for leksehjelp. Kommunen tilbyr leksehjelp hver dag.\n"
+        "- Bodø kommune: Ungdomsråd i alle utvalg. Ungdommen deltar i alle politiske utvalg.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ABSOLUTT_KB_PRIVACY", str(tmp_path / "privacy.json"))
+    records = ingest_corpus(corpus, tmp_path / "index", embedder).index.records
+    assert any(r.kind == "practice" and "Tromsø" in r.title for r in records)
+    for r in records:
+        assert "912" not in r.id and "912-34-567" not in r.text, r.id
