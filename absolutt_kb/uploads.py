@@ -19,7 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.readers import SUPPORTED_SUFFIXES, UnreadableDocument, read_document
+from ingest.readers import SUPPORTED_SUFFIXES
+from ingest.sandbox import ParseLimits, ParserWorker
 
 DEFAULT_MAX_MB = 50
 
@@ -67,13 +68,19 @@ def _free_name(corpus_dir: Path, name: str) -> Path:
     return candidate
 
 
-def add_documents(files: list[tuple[str, bytes]], corpus_dir: Path, max_bytes: int | None = None) -> list[UploadResult]:
+def add_documents(
+    files: list[tuple[str, bytes]], corpus_dir: Path, max_bytes: int | None = None, limits: ParseLimits | None = None
+) -> list[UploadResult]:
     """Check each file and add the readable ones to ``corpus_dir``.
+
+    The check reads each file in the same child process, with the same time and memory limits, as ingest:
+    a hostile file costs the server nothing.
 
     Args:
         files: (file name, content) pairs as uploaded.
         corpus_dir: The corpus folder.
         max_bytes: Size cap per file; defaults to ``max_upload_bytes()``.
+        limits: Time and memory one file may take to read; defaults to ingest's.
 
     Returns:
         One result per file, in order, with a Norwegian reason for each refusal.
@@ -82,11 +89,11 @@ def add_documents(files: list[tuple[str, bytes]], corpus_dir: Path, max_bytes: i
     corpus_dir = Path(corpus_dir)
     corpus_dir.mkdir(parents=True, exist_ok=True)
     results = []
-    with tempfile.TemporaryDirectory(prefix="opplasting-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="opplasting-") as scratch, ParserWorker(limits=limits or ParseLimits()) as worker:
         for original, data in files:
             name = safe_name(original)
             if Path(name).suffix not in SUPPORTED_SUFFIXES:
-                results.append(UploadResult(original, False, "filtypen støttes ikke (bruk PDF, DOCX, TXT eller MD)"))
+                results.append(UploadResult(original, False, "filtypen støttes ikke (bruk PDF, DOCX, HTML, TXT eller MD)"))
                 continue
             if len(data) > max_bytes:
                 limit = max_bytes // (1024 * 1024)
@@ -94,13 +101,9 @@ def add_documents(files: list[tuple[str, bytes]], corpus_dir: Path, max_bytes: i
                 continue
             staged = Path(scratch) / name
             staged.write_bytes(data)
-            try:
-                read_document(staged, name=name)
-            except UnreadableDocument as exc:
-                results.append(UploadResult(original, False, str(exc)))
-                continue
-            except Exception as exc:  # noqa: BLE001 - a damaged file must not stop the others
-                results.append(UploadResult(original, False, f"filen kan ikke leses ({type(exc).__name__})"))
+            report, _ = worker.parse(staged, name)
+            if not report.ok:
+                results.append(UploadResult(original, False, report.reason))
                 continue
             existing = corpus_dir / name
             if existing.exists() and _digest(existing.read_bytes()) == _digest(data):

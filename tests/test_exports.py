@@ -66,3 +66,20 @@ def test_upload_size_cap_and_password(tmp_path):
     results = add_documents([("stor.txt", b"a" * 2048)], tmp_path, max_bytes=1024)
     assert not results[0].ok and "større enn" in results[0].reason
     assert password_ok("hemmelig", "hemmelig") and not password_ok("feil", "hemmelig") and not password_ok("x", None)
+
+
+def test_the_upload_check_runs_in_the_sandbox_with_ingests_limits(tmp_path):
+    """A file that would stall the reader is stopped at the time limit, in a child process, not in the server."""
+    import time
+
+    from absolutt_kb.uploads import add_documents
+    from ingest.sandbox import ParseLimits
+
+    started = time.perf_counter()
+    (result,) = add_documents(
+        [("notat.txt", ("Samling om trivsel i skolen. " * 50000).encode())], tmp_path / "corpus",
+        limits=ParseLimits(seconds=0.001),
+    )
+    assert not result.ok and "tok mer enn" in result.reason
+    assert time.perf_counter() - started < 30
+    assert not (tmp_path / "corpus" / "notat.txt").exists()
