@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ingest.dates import DateMention, find_dates
-from ingest.layout import Block
+from ingest.layout import CLOCK, CLOCK_DIGITS, TIME, Block
 
 GATHERING_WORDS = _GATHERING = re.compile(
     r"(\w*samling\w*|velkommen til|velkomen til|\w*seminar\w*|\w*konferanse\w*|\w*konferansar|\bsamla\b|"
@@ -26,13 +26,13 @@ _NOT_GATHERING = re.compile(
     r"publisert|oppdatert|endret|endra|skrevet|skrive)\b", re.IGNORECASE
 )
 _DATE_LABEL = re.compile(r"^(?:tid|dato|når|tidspunkt|date|when)\s*[:?]|\bhvor og når\b|\bkor og når\b", re.IGNORECASE)
-TIME_SLOT_START = re.compile(r"^\s*(?:kl\.?\s*)?[0-2]?\d[.:][0-5]\d(?!\.?\d)")
+TIME_SLOT_START = re.compile(rf"^\s*{TIME}")
 _THEME_SENTENCE = re.compile(r"[^.!?\n]*\b(?:hovudtema|hovedtema|tema for|temaet for|årets tema)\b[^.!?\n]*[.!?]?", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _THEME_LABEL = re.compile(r"^(?:tema|temaer|theme|innhold)\s*:\s*(?P<value>.*)$", re.IGNORECASE)
 _PLACE_LABEL = re.compile(r"^(?:sted|stad|lokale|hvor|kor|adresse)\s*:\s*(?P<value>.+)$", re.IGNORECASE)
 _MODE = re.compile(r"\b(digital\w*|fysisk\w*|hybrid\w*)\b", re.IGNORECASE)
-_TIME_SLOT = re.compile(r"^(?P<from>[0-2]?\d[.:][0-5]\d)(?!\.?\d)(?:\s*[–-]\s*(?P<to>[0-2]?\d[.:][0-5]\d))?\s*(?P<rest>.*)$")
+_TIME_SLOT = re.compile(rf"^(?P<from>{CLOCK})(?:\s*[–-]\s*(?P<to>{CLOCK_DIGITS}))?\s*(?P<rest>.*)$")
 _REGION = re.compile(
     r"\bABSOLUTT\s+(?P<a>[A-ZÆØÅ][\wæøå-]+(?:\s+og\s+[A-ZÆØÅ][\wæøå]+)?)"
     r"|\bsamling\s+for\s+(?P<b>[\wæøåÆØÅ-]+(?:\s+og\s+[\wæøåÆØÅ]+)?)"

@@ -15,7 +15,11 @@ BULLET_RE = re.compile(
     r"^(?P<indent>[ \t]*)(?:[•·▪●◦‣∙○■□➢➤►\-\*–]|\d{1,2}[.)](?!\d)(?!\s*(?:[-–]\s*\d{1,2}\.?\s*)?(?:jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)[a-z]*\b)|[eo¢©](?=\s+[A-ZÆØÅ«\"]))\s+(?P<body>\S.*)$"
 )
 TERMINAL = ".!?;"
-_TIME_START = re.compile(r"^\s*(?:kl\.?\s*)?[0-2]?\d[.:][0-5]\d(?!\.?\d)", re.IGNORECASE)
+# A clock time as programmes write it ("09.30", "9:05", "kl. 10.00"), never the "08.10" of a date "08.10.2021".
+CLOCK_DIGITS = r"[0-2]?\d[.:][0-5]\d"
+CLOCK = rf"{CLOCK_DIGITS}(?!\.?\d)"
+TIME = rf"(?:kl\.?\s*)?{CLOCK}"
+_TIME_START = re.compile(rf"^\s*{TIME}", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]{2,}|\t")
 _HYPHEN_KEEP = {"og", "eller", "til", "and", "or", "samt"}
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ingest.cues import BYLINE, LABEL_ONLY, RELATIVE_ORG, THING_AFTER, VETO, role_of
-from ingest.layout import Block
+from ingest.layout import TIME, Block
 from ingest.names import JOB_TITLE_RE, is_org, is_person_name
 from ingest.people import PersonMention
 from ingest.practice import Practice
@@ -44,8 +44,7 @@ class NameSpanLike(Protocol):
 
 NameFinder = Callable[[list[str]], list[list[NameSpanLike]]]
 
-_TIME = r"(?:kl\.?\s*)?[0-2]?\d[.:][0-5]\d(?!\.?\d)"
-TIME_SLOT = re.compile(rf"^\s*{_TIME}(?:\s*[-–—]\s*{_TIME})?\s*", re.IGNORECASE)
+TIME_SLOT = re.compile(rf"^\s*{TIME}(?:\s*[-–—]\s*{TIME})?\s*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«\"“])")
 
 _TOPIC_HEADER = re.compile(r"tema|emne|tittel|topic|title|innhald|innhold|foredrag", re.IGNORECASE)
