@@ -16,6 +16,7 @@ disappears from the index.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -28,7 +29,7 @@ import numpy as np
 
 from absolutt_kb.corpus import file_digest, walk_corpus
 from absolutt_kb.embedder import Embedder
-from absolutt_kb.generations import writer_lock
+from absolutt_kb.generations import IndexNotWritten, clear_unfinished, write_failure, writer_lock
 from absolutt_kb.glossary import glossary
 from absolutt_kb.index import (
     FORMAT_VERSION,
@@ -41,7 +42,7 @@ from absolutt_kb.index import (
     read_manifest,
     text_key,
 )
-from absolutt_kb.privacy import apply_rules, load_rules
+from absolutt_kb.privacy import PrivacyRules, apply_rules, document_name, load_rules
 from absolutt_kb.records import Record, record_from_dict, with_changes
 from absolutt_kb.text import keyword_terms
 from absolutt_kb.themes import ThemeLinker, load_taxonomy
@@ -123,15 +124,18 @@ def is_current(corpus_dir: Path, index_dir: Path, model: str, policy: ChunkPolic
 class DocumentCache:
     """What each document gave when it was last parsed, keyed by its content, name and settings.
 
-    One JSON file per document under ``index/documents/``; written atomically.
-    A damaged entry counts as missing, so the document is simply parsed again.
+    One JSON file per document under ``index/documents/``, written atomically
+    and checksummed. A damaged entry counts as missing, so the document is
+    simply parsed again. Entries hold records after the privacy rules, so no
+    hidden contact or suppressed name is stored here; the rules are part of
+    the key, and a change of rules reads the documents again.
     """
 
     def __init__(self, folder: Path, settings: dict) -> None:
         self.folder = Path(folder)
-        # What decides a document's records; privacy rules apply after, to all records.
         self._settings = json.dumps(
-            {k: v for k, v in settings.items() if k in ("extract_version", "names", "chunking")}, sort_keys=True
+            {k: v for k, v in settings.items() if k in ("extract_version", "names", "chunking", "privacy")},
+            sort_keys=True,
         )
 
     def key(self, name: str, digest: str) -> str:
@@ -172,7 +176,7 @@ class DocumentCache:
         if not self.folder.is_dir():
             return
         for path in self.folder.iterdir():
-            if path.stem.lstrip(".") not in keys:
+            if path.suffix != ".json" or path.stem not in keys:  # also what a killed writer left (.tmp)
                 path.unlink(missing_ok=True)
 
 
@@ -228,9 +232,25 @@ def ingest_corpus(
     Raises:
         NothingToIndex: No file could be read.
         IngestRunning: Another ingest holds the index.
+        IndexNotWritten: The index folder is full or read-only; the index in use is untouched.
     """
-    with writer_lock(index_dir, wait_seconds=wait_seconds):
-        return _ingest(Path(corpus_dir), Path(index_dir), embedder, policy, progress, limits)
+    try:
+        with writer_lock(index_dir, wait_seconds=wait_seconds):
+            clear_unfinished(index_dir)
+            return _ingest(Path(corpus_dir), Path(index_dir), embedder, policy, progress, limits)
+    except IndexNotWritten:
+        raise
+    except OSError as exc:
+        message = write_failure(Path(index_dir), exc)
+        if message is None:
+            raise
+        raise IndexNotWritten(message) from exc
+
+
+def _shown(report: FileReport, rules: PrivacyRules) -> FileReport:
+    """A file's report with a suppressed person's name taken out of the document name."""
+    name = document_name(report.document, rules)
+    return report if name == report.document else dataclasses.replace(report, document=name)
 
 
 def _ingest(
@@ -241,8 +261,9 @@ def _ingest(
     files = walk.files
     settings = _settings_fingerprint(policy, limits)
     fingerprint = walk.fingerprint()
+    rules = load_rules()
     previous = _previous(index_dir, embedder.name)
-    if previous is not None:
+    if previous is not None and not previous.warning:  # a fallback is replaced by a new generation
         built_from = previous.manifest.get("corpus", {})
         if built_from.get("fingerprint") == fingerprint and built_from.get("settings") == settings:
             progress("ingen endringer i korpuset: indeksen er allerede oppdatert")
@@ -254,7 +275,7 @@ def _ingest(
             )
 
     cache = DocumentCache(index_dir / "documents", settings)
-    reports: list[FileReport] = list(walk.skipped)
+    reports: list[FileReport] = [_shown(r, rules) for r in walk.skipped]
     records: list[Record] = []
     used: set[str] = set()
     parsed = 0
@@ -268,7 +289,8 @@ def _ingest(
                 if parsed == 0 and hasattr(embedder, "prepare_bulk"):
                     embedder.prepare_bulk()  # new text is coming: load the fast path while the files are read
                 progress(f"[{n}/{len(files)}] leser {name}")
-                cached = worker.parse(path, name)
+                report, found = worker.parse(path, name)
+                cached = _shown(report, rules), apply_rules(found, rules)
                 cache.put(key, *cached)
                 parsed += 1
             report, found = cached
@@ -280,7 +302,7 @@ def _ingest(
 
     if not any(r.ok for r in reports):
         raise NothingToIndex("Ingen dokumenter kunne leses, så ingen indeks ble bygget.", tuple(reports))
-    records = apply_rules(link_records(merge_records(records)), load_rules())
+    records = apply_rules(link_records(merge_records(records)), rules)
 
     texts = [index_text(r) for r in records]
     keys = [text_key(embedder.name, t) for t in texts]
@@ -329,9 +351,11 @@ def _ingest(
         ],
     }
     progress("skriver ny indeksgenerasjon")
+    # After a change of privacy rules no older generation is kept: it would still hold what was removed.
+    keep_previous = old_settings.get("privacy") == settings["privacy"]
     index = build_index(
         records, vectors, index_dir, model=embedder.name, chunking=policy.describe(), corpus=corpus,
-        terms=terms, previous=previous, known_themes=known,
+        terms=terms, previous=previous, known_themes=known, keep_previous=keep_previous,
     )
     return BuildReport(
         files=tuple(reports),

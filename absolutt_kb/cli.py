@@ -28,7 +28,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Bring the index up to date with the corpus folder."""
     from absolutt_kb.build import NothingToIndex, ingest_corpus, is_current
     from absolutt_kb.embedder import EmbedderUnavailable, make_embedder
-    from absolutt_kb.generations import IngestRunning
+    from absolutt_kb.generations import IndexNotWritten, IngestRunning
     from absolutt_kb.privacy import PrivacyError
 
     corpus, index_dir = Path(args.corpus), Path(args.index)
@@ -62,7 +62,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         report = ingest_corpus(
             corpus, index_dir, embedder, progress=lambda m: print(m, flush=True), wait_seconds=args.wait
         )
-    except (IngestRunning, PrivacyError) as exc:
+    except (IngestRunning, PrivacyError, IndexNotWritten) as exc:
         return fail(str(exc))
     except NothingToIndex as exc:
         for file_report in exc.reports:
@@ -90,6 +90,9 @@ def _open(args: argparse.Namespace, settings: Settings, *, need_embedder: bool):
 
     manifest = read_manifest(Path(args.index)) or {}
     index = load_index(Path(args.index))
+    if index.warning:
+        print(f"Advarsel: {index.warning}", file=sys.stderr)
+        manifest = index.manifest
     embedder = None
     if need_embedder:
         spec = settings.model

@@ -1,18 +1,21 @@
-"""Index generations: each build is a new folder, switched to by one atomic pointer.
+"""Index generations: each build is a new folder, sealed when complete, switched to by one atomic pointer.
 
 Layout of an index folder::
 
-    CURRENT          the name of the generation in use ("gen-000007"), replaced atomically
-    gen-000006/      the previous generation, kept so a reader that opened it keeps working
-    gen-000007/      manifest.json, records.arrow, vectors.npy, dense.faiss, centroid.npy, bm25/
+    CURRENT          the generation in use ("gen-000007"), replaced atomically
+    gen-000006/      the previous complete generation, kept for readers and as a fallback
+    gen-000007/      manifest.json, records.arrow, vectors.npy, dense.faiss, centroid.npy, bm25/, SEAL
     documents/       what each unchanged document gave last time (no re-parsing)
     LOCK             held by the one ingest that may write
 
-A build writes a fresh ``gen-*`` folder, fsyncs every file and the folder,
-writes ``CURRENT.tmp``, fsyncs it and renames it over ``CURRENT`` (atomic on
-POSIX), then fsyncs the index folder. A crash at any moment leaves
-``CURRENT`` naming a complete generation. Only the last ``KEEP`` generations
-are kept; half-written ones are removed by the next writer.
+A build writes a fresh ``gen-*`` folder and fsyncs it, then writes ``SEAL``:
+the sha256 of every other file in the folder. Only a sealed folder whose
+files match their seal is *complete*; a folder without a seal is a build that
+died and is never used, never kept as "previous", and removed by the next
+writer. Then ``CURRENT.tmp`` is written, fsynced and renamed over ``CURRENT``
+(atomic on POSIX). A crash at any moment leaves ``CURRENT`` naming a complete
+generation. After publishing, the writer keeps the new generation and the
+newest other complete one, and removes everything else.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -29,24 +34,61 @@ from pathlib import Path
 
 POINTER = "CURRENT"
 LOCK = "LOCK"
-KEEP = 2
+SEAL = "SEAL"
 _GENERATION = re.compile(r"^gen-(\d{6})$")
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+_READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
 
 
 class IngestRunning(RuntimeError):
     """Another ingest holds the writer lock."""
 
 
-def current_generation(index_dir: Path) -> Path | None:
-    """The generation folder ``CURRENT`` names, or None when there is none."""
-    index_dir = Path(index_dir)
+class GenerationDamaged(Exception):
+    """A generation (or the pointer to it) is unfinished or does not match its seal; the message says how."""
+
+
+class IndexNotWritten(Exception):
+    """A new generation could not be written (disk full, read-only folder); the index in use is untouched."""
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes, read in blocks."""
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_pointer(index_dir: Path) -> Path | None:
+    """The generation folder ``CURRENT`` names; None when there is no ``CURRENT``.
+
+    Raises:
+        GenerationDamaged: ``CURRENT`` exists but cannot be read or does not name a generation.
+    """
+    path = Path(index_dir) / POINTER
     try:
-        name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
-    except OSError:
+        raw = path.read_bytes()
+    except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise GenerationDamaged(f"{POINTER} kan ikke leses ({exc.strerror})") from None
+    try:
+        name = raw.decode("ascii").strip()
+    except UnicodeDecodeError:
+        raise GenerationDamaged(f"{POINTER} er skadet") from None
     if not _GENERATION.match(name):
+        raise GenerationDamaged(f"{POINTER} er skadet")
+    return Path(index_dir) / name
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The generation folder ``CURRENT`` names, or None when there is none or it is damaged."""
+    try:
+        return read_pointer(index_dir)
+    except GenerationDamaged:
         return None
-    return index_dir / name
 
 
 def generations(index_dir: Path) -> list[Path]:
@@ -63,11 +105,74 @@ def new_generation(index_dir: Path) -> Path:
     index_dir.mkdir(parents=True, exist_ok=True)
     existing = [int(_GENERATION.match(p.name).group(1)) for p in generations(index_dir)]
     current = current_generation(index_dir)
-    if current is not None and _GENERATION.match(current.name):
+    if current is not None:
         existing.append(int(current.name[4:]))
     folder = index_dir / f"gen-{max(existing, default=0) + 1:06d}"
     folder.mkdir()
     return folder
+
+
+def _contents(folder: Path) -> list[Path]:
+    return sorted(p for p in Path(folder).rglob("*") if p.is_file() and p.name != SEAL)
+
+
+def seal(folder: Path) -> None:
+    """Flush a finished generation to disk and mark it complete with the checksum of every file."""
+    folder = Path(folder)
+    fsync_tree(folder)
+    digests = {str(p.relative_to(folder)): file_sha256(p) for p in _contents(folder)}
+    _write_durably(folder / SEAL, json.dumps({"files": digests}, indent=1) + "\n")
+
+
+def verify(folder: Path, *, deep: bool = True, first: str | None = None) -> None:
+    """Check that a generation is complete: sealed, with exactly the sealed files, matching their checksums.
+
+    Args:
+        folder: The generation folder.
+        deep: Hash every file; otherwise only ``first`` (and the file list) is checked.
+        first: A file to check even when not deep (the manifest).
+
+    Raises:
+        GenerationDamaged: The folder is unfinished or a file is missing, extra or changed.
+    """
+    folder = Path(folder)
+    try:
+        data = json.loads((folder / SEAL).read_bytes().decode("utf-8"))
+        expected = dict(data["files"])
+    except FileNotFoundError:
+        raise GenerationDamaged(f"{folder.name} ble aldri ferdigskrevet") from None
+    except (OSError, ValueError, KeyError, TypeError):
+        raise GenerationDamaged(f"{folder.name}/{SEAL} er skadet") from None
+    try:
+        present = {str(p.relative_to(folder)) for p in _contents(folder)}
+    except OSError as exc:
+        raise GenerationDamaged(f"{folder.name} kan ikke leses ({exc.strerror})") from None
+    if present != set(expected):
+        raise GenerationDamaged(f"filene i {folder.name} stemmer ikke med seglet")
+    for name in sorted(expected) if deep else [n for n in (first,) if n]:
+        try:
+            ok = file_sha256(folder / name) == expected[name]
+        except OSError:
+            ok = False
+        if not ok:
+            raise GenerationDamaged(f"{folder.name}/{name} stemmer ikke med seglet")
+
+
+def is_complete(folder: Path) -> bool:
+    """Whether a generation is sealed and every file matches its checksum."""
+    try:
+        verify(folder)
+    except GenerationDamaged:
+        return False
+    return True
+
+
+def newest_complete(index_dir: Path, *, besides: Path | None = None) -> Path | None:
+    """The newest complete generation other than ``besides``, or None."""
+    for folder in reversed(generations(index_dir)):
+        if folder != besides and is_complete(folder):
+            return folder
+    return None
 
 
 def fsync_tree(folder: Path) -> None:
@@ -85,30 +190,80 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def publish(index_dir: Path, generation: Path) -> None:
-    """Make ``generation`` current (atomically), then drop all but the last ``KEEP`` generations."""
+def _write_durably(path: Path, text: str) -> None:
+    """Write a small file through ``<name>.tmp``, fsync it and rename it into place (atomic)."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync(path.parent)
+
+
+def publish(index_dir: Path, generation: Path, *, keep_previous: bool = True) -> None:
+    """Seal ``generation``, make it current (atomically), then keep it and the newest other complete one."""
     index_dir = Path(index_dir)
-    fsync_tree(generation)
-    tmp = index_dir / f"{POINTER}.tmp"
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.write(generation.name + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, index_dir / POINTER)
-    _fsync(index_dir)
-    prune(index_dir)
+    seal(generation)
+    _write_durably(index_dir / POINTER, generation.name + "\n")
+    prune(index_dir, keep_previous=keep_previous)
 
 
-def prune(index_dir: Path) -> None:
-    """Remove generations older than the last ``KEEP`` up to the current one, and unfinished newer ones."""
+def prune(index_dir: Path, *, keep_previous: bool = True) -> None:
+    """Keep the current generation and the newest other complete one; remove the rest.
+
+    Unfinished and damaged folders are never kept, whatever their number, so
+    the generation kept beside the current one is always one that can be used.
+    With ``keep_previous`` False only the current one is kept. The caller holds
+    the writer lock.
+    """
     current = current_generation(index_dir)
-    if current is None:
+    if current is None or not current.is_dir():
         return
-    found = generations(index_dir)
-    older = [g for g in found if g.name <= current.name]
-    newer = [g for g in found if g.name > current.name]  # left by a build that died before publishing
-    for stale in older[:-KEEP] + newer:
-        shutil.rmtree(stale, ignore_errors=True)
+    keep = {current, newest_complete(index_dir, besides=current) if keep_previous else None}
+    for folder in generations(index_dir):
+        if folder not in keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def clear_unfinished(index_dir: Path) -> None:
+    """Remove what a killed writer left: unsealed generation folders and ``*.tmp`` files. The caller holds the lock."""
+    index_dir = Path(index_dir)
+    for folder in generations(index_dir):
+        if not (folder / SEAL).exists():
+            shutil.rmtree(folder, ignore_errors=True)
+    for tmp in index_dir.glob("*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def write_failure(index_dir: Path, exc: BaseException) -> str | None:
+    """A clear message when ``exc`` means the index folder cannot be written; None for other errors.
+
+    pyarrow, numpy and faiss report a full disk in their own words, so the
+    errno is looked for along the exception chain and in the message.
+    """
+    seen: BaseException | None = exc
+    codes, words = set(), ""
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno:
+            codes.add(seen.errno)
+        words += f" {seen}"
+        seen = seen.__cause__ or seen.__context__
+    words = words.lower()
+    if codes & set(_NO_SPACE) or "no space left" in words or "file too large" in words or "quota" in words:
+        free = shutil.disk_usage(index_dir).free if Path(index_dir).exists() else 0
+        return (f"Det er ikke plass til den nye indeksen i «{index_dir}» ({free / 1e6:.0f} MB ledig). "
+                "Indeksen som er i bruk, er ikke endret. Frigjør plass og kjør innlesingen på nytt.")
+    if codes & set(_READ_ONLY) or "read-only file system" in words or "permission denied" in words:
+        return (f"Indeksmappen «{index_dir}» kan ikke skrives til (skrivebeskyttet eller manglende tilgang). "
+                "Indeksen som er i bruk, er ikke endret. Velg en annen mappe med --index eller gi skrivetilgang.")
+    return None
 
 
 @contextlib.contextmanager

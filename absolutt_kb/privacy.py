@@ -14,9 +14,13 @@ small JSON file (``privacy.json`` beside the corpus folder's parent, or the file
   "[e-post skjult]" / "[telefon skjult]" before anything is embedded, indexed or
   shown, unless listed in ``public_contacts``.
 - A person id in ``suppressed_people`` is removed: their person record goes,
-  their name (and spellings) in every other record's text becomes
-  "[navn fjernet]", and links to them are dropped. Published works keep their
-  author lists (a bibliography is public), but no longer link to the person.
+  and every form of their name becomes "[navn fjernet]" in every record's
+  text, title, author list, id and the document names shown: the name as
+  written, in any case, with a genitive -s, as "Surname, Given" and as
+  initials + surname; a surname standing alone goes too. The name forms come
+  from the id itself (``person:sunniva-kvernhusvik``) and from the person's
+  records, so a document added later is cleaned as well. Links to the person
+  are dropped.
 - ``corrections`` replace a person's name, affiliation, topics or role.
 
 Because the rules are applied at ingest from this file, they survive every
@@ -27,14 +31,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import hashlib
 import json
 import os
 import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from absolutt_kb.records import Person, Record, with_changes
+from absolutt_kb.language import fold
+from absolutt_kb.records import Person, Record, Source, with_changes
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
 # Norwegian numbers, optionally +47 or 0047: 8 digits together, in pairs (12 34 56 78, 22.33.44.55), 3-2-3
@@ -152,6 +158,86 @@ def _map_text(record: Record, fn) -> Record:  # noqa: ANN001 - str -> str
     return with_changes(record, **changes) if changes else record
 
 
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]*)?")
+_INITIAL = re.compile(r"^[^\W\d_]\.?$")
+
+
+def _key(word: str) -> str:
+    """A word folded as ids are (lower case, æøå folded, accents dropped)."""
+    return unicodedata.normalize("NFKD", fold(word)).encode("ascii", "ignore").decode()
+
+
+class NameScrubber:
+    """Finds every written form of some people's names, to replace them.
+
+    A form is a surname (as a word in any case, with or without a genitive
+    -s) with the given names or initials written before it, or with
+    ", Given" after it ("Kvernhusvik, Sunniva").
+    """
+
+    def __init__(self, ids: Iterable[str] = (), names: Iterable[str] = ()) -> None:
+        given: set[str] = set()
+        surnames: set[str] = set()
+        for parts in [i.split(":", 1)[-1].split("-") for i in ids] + [_WORD.findall(n) for n in names]:
+            parts = [_key(p) for p in parts if _key(p)]
+            if parts:
+                surnames.add(parts[-1])
+                given.update(p for p in parts[:-1] if len(p) > 1)
+        self.surnames = frozenset(s for s in surnames if len(s) > 1)
+        self.given = frozenset(given)
+
+    def __bool__(self) -> bool:
+        return bool(self.surnames)
+
+    def _is_surname(self, word: str) -> bool:
+        key = _key(word).rstrip("'’")
+        if key.endswith(("'s", "’s")):
+            key = key[:-2]
+        return key in self.surnames or (key.endswith("s") and key[:-1] in self.surnames)
+
+    def _is_given(self, word: str, text: str, end: int) -> bool:
+        if _key(word) in self.given:
+            return True
+        return len(word) == 1 and word.isupper() and text[end:end + 1] == "."  # an initial: "S."
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the names stand in ``text``, as (start, end) pairs."""
+        words = list(_WORD.finditer(text))
+        out: list[tuple[int, int]] = []
+        for n, word in enumerate(words):
+            if not self._is_surname(word.group(0)):
+                continue
+            start, end = word.start(), word.end()
+            k = n - 1
+            while k >= 0 and self._is_given(words[k].group(0), text, words[k].end()) \
+                    and re.fullmatch(r"\.?[\s-]*", text[words[k].end():start]):
+                start = words[k].start()
+                k -= 1
+            k = n + 1
+            if k < len(words) and re.fullmatch(r",\s*", text[end:words[k].start()]):
+                while k < len(words) and self._is_given(words[k].group(0), text, words[k].end()) \
+                        and re.fullmatch(r",?\s*|\.\s*", text[end:words[k].start()]):
+                    end = words[k].end() + (1 if text[words[k].end():words[k].end() + 1] == "." else 0)
+                    k += 1
+            if out and start <= out[-1][1]:
+                out[-1] = (out[-1][0], max(end, out[-1][1]))
+            else:
+                out.append((start, end))
+        return out
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every form of the names replaced by "[navn fjernet]"."""
+        if not self or not text:
+            return text
+        for start, end in reversed(self.spans(text)):
+            text = text[:start] + NAME_REMOVED + text[end:]
+        return text
+
+    def in_id(self, record_id: str) -> bool:
+        """Whether a record id (made from words) carries one of the surnames."""
+        return any(self._is_surname(part) for part in record_id.split(":", 1)[-1].split("-"))
+
+
 def apply_rules(records: list[Record], rules: PrivacyRules) -> list[Record]:
     """Records with contacts hidden, suppressed people removed and corrections made."""
     corrections = {pid: dict(fields) for pid, fields in rules.corrections}
@@ -164,28 +250,42 @@ def apply_rules(records: list[Record], rules: PrivacyRules) -> list[Record]:
         if isinstance(r, Person) and r.id in corrections:
             r = _corrected(r, corrections[r.id])
         kept.append(r)
-    pattern = (
-        re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(removed_names, key=len, reverse=True)) + r")\b")
-        if removed_names else None
-    )
+    names = NameScrubber(rules.suppressed_people, removed_names)
 
     def clean(text: str) -> str:
-        text = hide_contacts(text, rules.public_contacts)
-        return pattern.sub(NAME_REMOVED, text) if pattern else text
+        return names.scrub(hide_contacts(text, rules.public_contacts))
 
     renamed: dict[str, str] = {}
     for r in kept:
-        if _id_shows_contact(r.id, rules.public_contacts):
+        if _id_shows_contact(r.id, rules.public_contacts) or names.in_id(r.id):
             renamed[r.id] = f"{r.kind}:{hashlib.sha1(r.id.encode()).hexdigest()[:16]}"
     out = []
     for r in kept:
         if renamed:
             r = with_changes(r, id=renamed.get(r.id, r.id), links=tuple(renamed.get(link, link) for link in r.links))
         r = _map_text(r, clean)
+        if names:
+            r = _clean_sources(r, names.scrub)
         if rules.suppressed_people and any(link in rules.suppressed_people for link in r.links):
             r = with_changes(r, links=tuple(l for l in r.links if l not in rules.suppressed_people))
         out.append(r)
     return out
+
+
+def document_name(name: str, rules: PrivacyRules) -> str:
+    """A document's name as shown: a suppressed person's name in it is removed."""
+    return NameScrubber(rules.suppressed_people).scrub(name)
+
+
+def _clean_sources(record: Record, fn) -> Record:  # noqa: ANN001 - str -> str
+    source = Source(fn(record.source.document), record.source.locator)
+    changes: dict = {"source": source} if source != record.source else {}
+    mentions = getattr(record, "mentions", ())
+    if mentions:
+        cleaned = tuple(Source(fn(m.document), m.locator) for m in mentions)
+        if cleaned != mentions:
+            changes["mentions"] = cleaned
+    return with_changes(record, **changes) if changes else record
 
 
 def _id_shows_contact(record_id: str, public: frozenset[str]) -> bool:

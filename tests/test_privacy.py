@@ -68,7 +68,7 @@ def test_suppressed_person_is_gone_from_records_and_search_and_stays_gone(corpus
         "corrections": {"person:olav-berge": {"affiliation": "KS Nord-Norge"}},
     }), encoding="utf-8")
     after = ingest_corpus(corpus, index_dir, embedder)
-    assert not after.unchanged and after.parsed == 0  # new rules: records re-processed, documents not re-read
+    assert not after.unchanged and after.parsed == 1  # new rules: read again, so the cache keeps nothing from before
     text = _all_text(after.index)
     assert "Mari Skog" not in text and "[navn fjernet]" in text
     assert "post@fjelldal.kommune.no" in text and "mari.skog" not in text
@@ -113,3 +113,46 @@ def test_a_hidden_number_never_survives_in_a_record_id(tmp_path, embedder, monke
     assert any(r.kind == "practice" and "Tromsø" in r.title for r in records)
     for r in records:
         assert "912" not in r.id and "912-34-567" not in r.text, r.id
+
+
+SUPPRESSED = """# Skolemiljødag i Fjelldal
+
+## Program
+
+- Sunniva Kvernhusvik, Universitetet i Bergen, om skolemiljø og elevråd
+- Olav Berge, KS Nord, om politisk styring
+
+## Referat
+
+Sunniva Kvernhusviks innlegg handlet om elevrådet. KVERNHUSVIK viste tall fra elevundersøkelsen,
+og S. Kvernhusvik svarte på spørsmål. Kontakt: sunniva.kvernhusvik@uib.no, 912 34 567.
+
+## Litteratur
+
+Kvernhusvik, Sunniva (2021). Elevråd som virker. Bergen: Fagbokforlaget.
+"""
+
+
+def test_a_suppressed_name_is_gone_from_every_file_of_the_index_in_every_form(tmp_path, embedder, monkeypatch):
+    privacy = tmp_path / "privacy.json"
+    monkeypatch.setenv("ABSOLUTT_KB_PRIVACY", str(privacy))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "kvernhusvik-skolemiljodag.md").write_text(SUPPRESSED, encoding="utf-8")
+    (corpus / "fjelldal.md").write_text(DOCUMENT, encoding="utf-8")
+    index_dir = tmp_path / "index"
+    before = ingest_corpus(corpus, index_dir, embedder)
+    assert "person:sunniva-kvernhusvik" in {r.id for r in before.index.records}
+
+    privacy.write_text(json.dumps({"suppressed_people": ["person:sunniva-kvernhusvik"]}), encoding="utf-8")
+    after = ingest_corpus(corpus, index_dir, embedder)
+    stored = [p for p in index_dir.rglob("*") if p.is_file()]
+    leaks = [str(p.relative_to(index_dir)) for p in stored if b"kvernhusvik" in p.read_bytes().lower()]
+    assert not leaks  # as `grep -ri kvernhusvik index/` would: records, terms, vectors' ids, cache, older generations
+    assert not [p for p in stored if b"sunniva.k" in p.read_bytes().lower() or b"912 34 567" in p.read_bytes()]
+    text = _all_text(after.index)
+    assert text.count("[navn fjernet]") >= 5 and "Olav Berge" in text
+    assert "Elevråd som virker" in text  # the work stays, without the name
+    assert any("[navn fjernet]" in r.source.document for r in after.index.records)  # the file name shown
+    hits = Searcher(after.index, embedder).search("Kvernhusvik", k=10)
+    assert all("kvernhusvik" not in json.dumps(h.record.to_dict()).lower() for h in hits)

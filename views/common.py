@@ -52,10 +52,13 @@ def searcher() -> Searcher:
     """The loaded knowledge base, or a clear message and the page stops."""
     config = settings()
     try:
-        return _searcher(str(config.index_dir), config.model, _generation(config.index_dir))
+        loaded = _searcher(str(config.index_dir), config.model, _generation(config.index_dir))
     except (IndexUnusable, EmbedderUnavailable) as exc:
         st.error(str(exc))
         st.stop()
+    if loaded.index.warning:
+        st.warning(loaded.index.warning, icon=":material/warning:")
+    return loaded
 
 
 def reload() -> None:
