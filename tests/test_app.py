@@ -149,3 +149,24 @@ def test_missing_index_says_how_to_build_it(tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     assert "ingest" in at.error[0].value
+
+
+def test_a_damaged_index_shows_the_previous_generation_with_a_warning(built, corpus_dir, embedder, tmp_path, monkeypatch):
+    import shutil
+
+    from absolutt_kb.build import ingest_corpus
+    from absolutt_kb.generations import current_generation
+
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(corpus_dir, corpus)
+    shutil.copytree(built.index_dir, index_dir)
+    (corpus / "ekstra.md").write_text("# Ekstra\n\nEt notat om foreldresamarbeid i Fjelldal.\n", encoding="utf-8")
+    ingest_corpus(corpus, index_dir, embedder)
+    (current_generation(index_dir) / "records.arrow").write_bytes(b"skadet")
+    monkeypatch.setenv("ABSOLUTT_KB_INDEX", str(index_dir))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.text_input[0].input("foreldresamarbeid").run()
+    assert not at.exception
+    assert any("Den nyeste indeksen er skadet" in w.value for w in at.warning)
+    assert "Kilde:" in _texts(at)

@@ -297,3 +297,48 @@ def test_damaged_pointer_or_manifest_gives_a_clear_message(built, tmp_path, dama
         (copy / built.index.folder.name / "manifest.json").write_text("{ ikke json")
         with pytest.raises(IndexUnusable, match="skadet"):
             load_index(copy)
+
+
+def _du(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+UNDER_TMPFS = """set -e
+mount -t tmpfs -o size=$SIZE tmpfs "$MNT"
+cp -a "$SRC" "$MNT/index"
+if [ "$READ_ONLY" = 1 ]; then mount -o remount,ro "$MNT"; fi
+set +e
+"$PY" -m absolutt_kb ingest --corpus "$CORPUS" --index "$MNT/index"
+echo "rc=$?"
+echo "current=$(cat "$MNT/index/CURRENT")"
+echo "left=$(cd "$MNT/index" && ls -d gen-* *.tmp documents/*.tmp 2>/dev/null | tr '\\n' ' ')"
+"$PY" -m absolutt_kb search "tidlig innsats" --k 1 --index "$MNT/index"
+echo "search_rc=$?"
+"""
+
+
+@pytest.mark.parametrize("trouble", ["disk full", "read-only folder"])
+def test_a_full_disk_or_read_only_index_folder_gives_a_message_and_keeps_the_index(
+    built, corpus_dir, tmp_path, trouble
+):
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"]).returncode != 0:
+        pytest.skip("needs `unshare -rm` to mount a small or read-only folder")
+    corpus, index_dir = _copy_of_built(built, corpus_dir, tmp_path)
+    for n in range(60):  # enough new text that a new generation cannot fit in the space left
+        _append(corpus, n)
+    size = _du(index_dir) + _du(current_generation(index_dir)) // 3
+    mount = tmp_path / "mnt"
+    mount.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(REPO), SIZE=f"{size // 1024}k", MNT=str(mount), SRC=str(index_dir),
+               CORPUS=str(corpus), PY=sys.executable, READ_ONLY="1" if trouble == "read-only folder" else "0")
+    out = subprocess.run(["unshare", "-rm", "sh", "-c", UNDER_TMPFS], env=env, capture_output=True, text=True)
+    lines = dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line and " " not in line.split("=")[0])
+    assert lines.get("rc") == "2", out.stdout + out.stderr
+    message = next(line for line in out.stderr.splitlines() if line.startswith("Feil:"))
+    expected = "ikke plass" if trouble == "disk full" else "kan ikke skrives til"
+    assert expected in message and "ikke endret" in message and "Traceback" not in out.stderr
+    assert lines["current"] == current_generation(index_dir).name  # the generation in use is untouched
+    left = lines["left"].split()
+    assert not [name for name in left if name.endswith(".tmp")]  # no CURRENT.tmp or cache leftovers
+    assert sorted(left) == sorted(g.name for g in generations(index_dir))  # no half-written generation
+    assert lines["search_rc"] == "0" and "Kilde:" in out.stdout
