@@ -35,7 +35,6 @@ from absolutt_kb.index import (
     FORMAT_VERSION,
     IndexUnusable,
     KnowledgeIndex,
-    KnownThemes,
     build_index,
     index_text,
     load_index,
@@ -45,7 +44,7 @@ from absolutt_kb.index import (
 from absolutt_kb.privacy import PrivacyRules, apply_rules, document_name, load_rules
 from absolutt_kb.records import Record, record_from_dict, with_changes
 from absolutt_kb.text import keyword_terms
-from absolutt_kb.themes import ThemeLinker, load_taxonomy
+from absolutt_kb.themes import LINK_VERSION, ThemeLinker, load_taxonomy
 from ingest.chunking import ChunkPolicy
 from absolutt_kb.links import link_records
 from absolutt_kb.merge import merge_records
@@ -86,7 +85,9 @@ def corpus_fingerprint(corpus_dir: Path) -> str:
 
 def _settings_fingerprint(policy: ChunkPolicy, limits: ParseLimits = ParseLimits()) -> dict:
     """What besides the documents decides the records: extraction, chunking, themes, glossary."""
-    taxonomy = hashlib.sha256(json.dumps([t.__dict__ for t in load_taxonomy()], sort_keys=True, default=str).encode())
+    taxonomy = hashlib.sha256(
+        json.dumps([LINK_VERSION, [t.__dict__ for t in load_taxonomy()]], sort_keys=True, default=str).encode()
+    )
     words = hashlib.sha256(json.dumps(glossary(), sort_keys=True).encode())
     return {
         "extract_version": EXTRACT_VERSION,
@@ -328,20 +329,16 @@ def _ingest(
 
     progress("knytter postene til programtemaene")
     terms: list[list[str]] = [[] for _ in records]
-    known: list[KnownThemes | None] = [None] * len(records)
     if reuse_settings and kept:
         old_terms = previous.records.column("terms")
-        old_themes = previous.records.column("themes")
-        old_best = previous.records.column("theme")
         for i, row in kept:
             terms[i] = old_terms[row].split()
-            known[i] = KnownThemes(old_themes[row], old_best[row])  # kept as stored: no decoding
-    linker: ThemeLinker | None = None
-    for i, r in enumerate(records):
-        if known[i] is None:
-            linker = linker or ThemeLinker(load_taxonomy(), embedder)
+    for i in range(len(records)):
+        if not terms[i]:
             terms[i] = keyword_terms(texts[i])
-            records[i] = with_changes(r, themes=linker.link(texts[i], vectors[i]))
+    # Themes are scored relative to the whole corpus, so every record is linked again (a matrix product).
+    linker = ThemeLinker(load_taxonomy(), embedder)
+    records = [with_changes(r, themes=links) for r, links in zip(records, linker.link_all(records, vectors))]
 
     corpus = {
         "fingerprint": fingerprint,
@@ -355,7 +352,7 @@ def _ingest(
     keep_previous = old_settings.get("privacy") == settings["privacy"]
     index = build_index(
         records, vectors, index_dir, model=embedder.name, chunking=policy.describe(), corpus=corpus,
-        terms=terms, previous=previous, known_themes=known, keep_previous=keep_previous,
+        terms=terms, previous=previous, keep_previous=keep_previous,
     )
     return BuildReport(
         files=tuple(reports),

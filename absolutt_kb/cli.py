@@ -110,6 +110,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     """Search the index."""
     from absolutt_kb.index import IndexUnusable
     from absolutt_kb.search import QueryError, Searcher
+    from absolutt_kb.themes import shown_themes
 
     if not args.query and not args.batch:
         return _fail("skriv et søk, eller bruk --batch FIL.")
@@ -145,8 +146,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             r = hit.record
             print(f"{n:2}. [{r.kind}] {r.title}  ({hit.score:.4f})")
             print(f"    {hit.why}")
-            if r.themes:
-                print(f"    Tema: {r.themes[0].label}")
+            shown = shown_themes(r.themes)
+            print(f"    Tema: {' / '.join(t.label for t in shown) if shown else 'ingen klar'}")
             print(f"    Kilde: {r.source.document}, {r.source.locator}")
     return status
 

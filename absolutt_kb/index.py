@@ -191,25 +191,15 @@ def records_table(records: list[Record], *, with_data: bool = True) -> pd.DataFr
     return pd.DataFrame(rows, columns=columns)
 
 
-@dataclass(frozen=True)
-class KnownThemes:
-    """Theme links carried over from the last generation as stored: its JSON and its best theme id."""
-
-    json: str
-    best: str
-
-
 def _data_json(record: Record) -> str:
     data = record.to_dict()
     del data["themes"]  # stored once, in the themes column
     return json.dumps(data, ensure_ascii=False)
 
 
-def _arrow_table(
-    records: list[Record], keys: list[str], terms: list[list[str]], known: list[KnownThemes | None]
-) -> pa.Table:
-    themes = [k.json if k else json.dumps([t.__dict__ for t in r.themes], ensure_ascii=False) for r, k in zip(records, known)]
-    best = [k.best if k else (r.themes[0].id if r.themes else "") for r, k in zip(records, known)]
+def _arrow_table(records: list[Record], keys: list[str], terms: list[list[str]]) -> pa.Table:
+    themes = [json.dumps([t.__dict__ for t in r.themes], ensure_ascii=False) for r in records]
+    best = [r.themes[0].id if r.themes else "" for r in records]
     return pa.table(
         {
             "id": pa.array([r.id for r in records], pa.string()),
@@ -236,7 +226,6 @@ def build_index(
     corpus: dict,
     terms: list[list[str]] | None = None,
     previous: KnowledgeIndex | None = None,
-    known_themes: list[KnownThemes | None] | None = None,
     keep_previous: bool = True,
 ) -> KnowledgeIndex:
     """Write a new index generation, make it current and return it loaded.
@@ -255,8 +244,6 @@ def build_index(
         terms: Keyword terms per record when already known (reused from the
             last generation); computed otherwise.
         previous: The last generation, whose trained IVF lists may be reused.
-        known_themes: Per record, theme links carried over as stored (their
-            records then need no ``themes``); None where ``record.themes`` holds them.
         keep_previous: Keep the newest older complete generation (for readers and
             as a fallback); False removes every older one (after a privacy change).
 
@@ -273,7 +260,7 @@ def build_index(
     folder = generations.new_generation(index_dir)
     try:
         with pa.OSFile(str(folder / "records.arrow"), "wb") as sink:
-            table = _arrow_table(records, keys, terms, known_themes or [None] * len(records))
+            table = _arrow_table(records, keys, terms)
             with pa.ipc.new_file(sink, table.schema) as writer:
                 writer.write_table(table, max_chunksize=65_536)
 

@@ -22,6 +22,7 @@ from absolutt_kb.index import KnowledgeIndex
 from absolutt_kb.intent import wanted_kinds
 from absolutt_kb.records import KINDS, Record
 from absolutt_kb.text import STOPWORDS, analyse, keyword_terms
+from absolutt_kb.themes import shown_themes
 from ingest.names import fold
 
 MAX_QUERY_CHARS = 500
@@ -224,8 +225,9 @@ class Searcher:
         if name and fold(name) not in fold(" ".join(matched)):
             reasons.append(f"navnet ligner «{name}»")
         reasons.append(f"ordene {', '.join(matched)}" if matched else "lignende innhold")
-        if record.themes:
-            reasons.append(f"tema {record.themes[0].label.split(' – ')[0]}")
+        shown = shown_themes(record.themes)
+        if shown:
+            reasons.append("tema " + " / ".join(t.label.split(" – ")[0] for t in shown))
         linked = [self.index.records[self._row[l]] for l in record.links if l in self._row]
         if linked:
             reasons.append(f"knyttet til «{linked[0].title[:60]}»" + (f" og {len(linked) - 1} til" if len(linked) > 1 else ""))

@@ -15,6 +15,7 @@ from absolutt_kb.index import IndexUnusable, load_index
 from absolutt_kb.markdown import escape
 from absolutt_kb.records import KIND_LABELS, Person, Record
 from absolutt_kb.search import Searcher
+from absolutt_kb.themes import shown_themes
 
 KIND_COLOURS = {
     "person": "blue", "literature": "violet", "practice": "green", "tip": "orange",
@@ -70,9 +71,9 @@ def badges(record: Record) -> None:
     """Kind and best theme as small coloured labels."""
     with st.container(horizontal=True, gap="small"):
         st.badge(KIND_LABELS[record.kind], color=KIND_COLOURS[record.kind])
-        if record.themes:
-            theme = record.themes[0]
-            st.badge(theme.label, icon=":material/label:", color="primary", help=escape(theme.evidence))
+        shown = shown_themes(record.themes)
+        for theme in shown:  # two when neither leads clearly, none when nothing stands out
+            st.badge(theme.label, icon=":material/label:", color="primary", help=escape(record.themes[0].evidence))
 
 
 def card(record: Record, why: str = "", *, key: str = "") -> None:

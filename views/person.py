@@ -8,6 +8,7 @@ from absolutt_kb.bibliography import apa
 from absolutt_kb.browse import linked_records, related_people
 from absolutt_kb.markdown import escape
 from absolutt_kb.records import Person
+from absolutt_kb.themes import shown_themes
 from views.common import PAGES, badges, searcher
 
 ROLES = {
@@ -42,8 +43,9 @@ if person.topics:
     col2.markdown("**Tema for innlegg**")
     for topic in person.topics:
         col2.markdown(f"- {escape(topic)}")
-if person.themes:
-    col2.caption(f"Programtema: {escape(person.themes[0].label)} ({escape(person.themes[0].evidence)})")
+if shown_themes(person.themes):
+    labels = " / ".join(t.label for t in shown_themes(person.themes))
+    col2.caption(f"Programtema: {escape(labels)} ({escape(person.themes[0].evidence)})")
 
 st.subheader("Her er personen nevnt")
 for source in dict.fromkeys((person.source, *person.mentions)):
