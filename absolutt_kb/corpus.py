@@ -16,6 +16,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from absolutt_kb.generations import file_sha256 as file_digest  # one file checksum for corpus and index
 from ingest.sandbox import FileReport
 
 # Control characters, and the marks that reorder text (bidi) or hide it (zero width).
@@ -53,15 +54,6 @@ def display_name(relative: str) -> str:
     """A file's relative path as it may be shown: undecodable bytes and unsafe characters escaped."""
     text = relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
-
-
-def file_digest(path: Path) -> str:
-    """The SHA-256 of a file's content."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def walk_corpus(corpus_dir: Path) -> CorpusWalk:
