@@ -43,7 +43,7 @@ from absolutt_kb.index import (
 )
 from absolutt_kb.privacy import PrivacyRules, apply_rules, document_name, load_rules
 from absolutt_kb.records import Record, record_from_dict, with_changes
-from absolutt_kb.text import keyword_terms
+from absolutt_kb.text import Terms, document_terms
 from absolutt_kb.themes import LINK_VERSION, ThemeLinker, load_taxonomy
 from ingest.chunking import ChunkPolicy
 from absolutt_kb.links import link_records
@@ -51,7 +51,7 @@ from absolutt_kb.merge import merge_records
 from ingest.sandbox import FileReport, NameLoader, ParseLimits, ParserWorker
 
 Progress = Callable[[str], None]
-EXTRACT_VERSION = 3  # raise when extraction changes: every document is parsed again
+EXTRACT_VERSION = 4  # raise when extraction changes: every document is parsed again
 
 
 class NothingToIndex(Exception):
@@ -328,14 +328,14 @@ def _ingest(
         vectors[mine[order]] = np.asarray(previous.embeddings[theirs[order]], dtype=np.float32)
 
     progress("knytter postene til programtemaene")
-    terms: list[list[str]] = [[] for _ in records]
+    terms: list[Terms | None] = [None] * len(records)
     if reuse_settings and kept:
         old_terms = previous.records.column("terms")
         for i, row in kept:
-            terms[i] = old_terms[row].split()
+            terms[i] = Terms.decode(old_terms[row])
     for i in range(len(records)):
-        if not terms[i]:
-            terms[i] = keyword_terms(texts[i])
+        if terms[i] is None:
+            terms[i] = document_terms(texts[i])
     # Themes are scored relative to the whole corpus, so every record is linked again (a matrix product).
     linker = ThemeLinker(load_taxonomy(), embedder)
     records = [with_changes(r, themes=links) for r, links in zip(records, linker.link_all(records, vectors))]

@@ -126,6 +126,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         except OSError as exc:
             return _fail(f"kan ikke lese «{args.batch}» ({exc.strerror}).")
     status = 0
+    suggester = None
     for query in queries:
         if args.batch and not query.strip():
             continue
@@ -142,9 +143,21 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             _emit([h.to_dict() for h in hits])
             continue
         print(f"\nSøk: {query}")
+        if hits and not any(h.answer for h in hits):
+            from absolutt_kb.suggestions import Suggester, nothing_found
+
+            suggester = suggester or Suggester(searcher)
+            found = suggester.suggest(query, hits)
+            print(nothing_found(query))
+            print("Nærmeste programtemaer: " + "; ".join(t.title for t in found.themes))
+            if found.people:
+                print("Nærmeste personer: " + "; ".join(p.name for p in found.people))
+            if found.documents:
+                print("Nærmeste dokumenter: " + "; ".join(found.documents))
+            print("Treffene under er forslag, ikke svar:")
         for n, hit in enumerate(hits, start=1):
             r = hit.record
-            print(f"{n:2}. [{r.kind}] {r.title}  ({hit.score:.4f})")
+            print(f"{n:2}. [{r.kind}] {r.title}  ({hit.score:.4f}, {'svar' if hit.answer else 'forslag'})")
             print(f"    {hit.why}")
             shown = shown_themes(r.themes)
             print(f"    Tema: {' / '.join(t.label for t in shown) if shown else 'ingen klar'}")
@@ -193,6 +206,14 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             f"{mode:<8} {evaluation.mean([s.ndcg for s in scores]):>8.3f} "
             f"{evaluation.mean([s.recall for s in scores]):>10.3f} {evaluation.mean([s.reciprocal_rank for s in scores]):>6.3f}"
         )
+    unanswerable = []
+    if args.no_answer and Path(args.no_answer).exists():
+        unanswerable = evaluation.read_jsonl(Path(args.no_answer))
+    shown = evaluation.evaluate_answers(searcher, queries + unanswerable)
+    print(f"\nbare svar over terskelen (hybrid): nDCG@10 {shown.ndcg:.3f}, Recall@10 {shown.recall:.3f}; "
+          f"{shown.left_empty} av {len(queries) - sum(not q['relevant'] for q in queries)} spørsmål med svar står tomme")
+    if shown.unanswerable:
+        print(f"ærlig «fant ingen»: {shown.honest} av {shown.unanswerable} spørsmål uten svar i korpuset")
     if args.verbose:
         print("\nPer spørsmål (hybrid): id nDCG recall RR")
         for s in per_mode["hybrid"]:
@@ -243,6 +264,8 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="Mål søket (nDCG@10, Recall@10, MRR) mot håndlagde svar.")
     p.add_argument("--queries", default=str(eval_dir / "queries.jsonl"), help="Spørsmål med svar (JSON Lines).")
     p.add_argument("--themes", default=str(eval_dir / "themes.jsonl"), help="Poster med riktig tema (JSON Lines).")
+    p.add_argument("--no-answer", default=str(Path("bench") / "questions" / "no_answer_calibration.jsonl"),
+                   help="Spørsmål uten svar i korpuset (JSON Lines med tom «relevant»); tom streng slår av.")
     p.add_argument("--index", default=str(settings.index_dir), help="Mappe med indeksen.")
     p.add_argument("--verbose", action="store_true", help="Vis tall per spørsmål og bommer.")
     p.set_defaults(func=cmd_eval)

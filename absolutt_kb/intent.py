@@ -15,8 +15,8 @@ CUES = {
     "person": "hvem foredragsholder foredragsholdere innleder innledere ressursperson ressurspersoner speaker speakers "
     "who ekspert eksperter fagperson fagpersoner forsker forskere foreleser forelesere snakke holde innlegg "
     "kven føredrag føredragshaldar innleiar innleiarar halde kontaktperson kontaktpersoner konferansier "
-    "møteleder møteleiar ordstyrer ordstyrar leder leiar ledet leia orientere orienterte organised organiser "
-    "organisers chair chaired contact",
+    "møteleder møteleiar ordstyrer ordstyrar orientere orienterte organised organiser "
+    "organisers chair chaired contact foredrag talk speak lecture",
     "practice": "praksiseksempel praksiseksempler eksempel eksempler praksis erfaring erfaringer kommuner "
     "laget example examples practice døme dømer",
     "literature": "litteratur bok bøker rapport rapporter artikkel artikler forskning lese lesestoff "
@@ -24,16 +24,24 @@ CUES = {
     "gathering": "samling samlinger samlingene samlinga dato datoer når program gathering gatherings when",
     "tip": "tips råd tip tips advice",
 }
+# Question words are stop words for keyword search, so they are read from the raw question.
+_QUESTION_CUES = {"hvem": "person", "kven": "person", "who": "person", "whom": "person"}
 _MONTHS = re.compile(r"\b(januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)\b", re.I)
 _WHEN = re.compile(r"^\s*(?:når|kor tid|when)\b", re.IGNORECASE)  # a stop word, so read before analysis
 # Whole words only: "følgeforskning" is research about the programme, not a request for literature.
 _CUE_TERMS = {kind: set(analyse(words, compounds=False)) for kind, words in CUES.items()}
 
 
+def cue_terms() -> frozenset[str]:
+    """Every term that says what kind of answer is wanted (they say nothing of the topic)."""
+    return frozenset().union(*_CUE_TERMS.values())
+
+
 def wanted_kinds(query: str) -> set[str]:
     """The kinds of record the query's wording asks for (empty when it does not say)."""
     terms = set(analyse(query, compounds=False))
     kinds = {kind for kind, cues in _CUE_TERMS.items() if terms & cues}
+    kinds |= {_QUESTION_CUES[w] for w in re.findall(r"\w+", query.lower()) if w in _QUESTION_CUES}
     if _MONTHS.search(query) or re.search(r"\b\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})\b", query) or _WHEN.search(query):
         kinds.add("gathering")
     return kinds

@@ -54,7 +54,7 @@ def describe(record: Record) -> str:
         return line + (f" – {'; '.join(record.topics)}" if record.topics else "")
     if isinstance(record, Work):
         return apa(record)
-    return " ".join(record.text.split())
+    return " ".join(record.readable_text.split())
 
 
 def propose_pack(searcher: Searcher, topic: str, theme: Theme | None = None, per_section: int = 5) -> GatheringPack:

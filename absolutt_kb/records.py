@@ -52,7 +52,12 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 @dataclass(frozen=True, kw_only=True)
 class Record:
-    """Fields every record has. ``text`` is the text that supports it."""
+    """Fields every record has. ``text`` is the text that supports it, as the document says it.
+
+    ``repaired_text`` is that text with OCR damage repaired ("lzering" →
+    "læring"), "" when the document has none: what people read
+    (``readable_text``), while ``text`` keeps what the document says.
+    """
 
     id: str
     title: str
@@ -60,8 +65,14 @@ class Record:
     source: Source
     themes: tuple[ThemeLink, ...] = ()
     links: tuple[str, ...] = ()
+    repaired_text: str = ""
 
     kind: ClassVar[str] = "record"
+
+    @property
+    def readable_text(self) -> str:
+        """The text to show and to search by: repaired where OCR damaged it."""
+        return self.repaired_text or self.text
 
     def to_dict(self) -> dict[str, Any]:
         """Return the record as plain JSON-ready data."""
@@ -154,7 +165,6 @@ class Passage(Record):
     heading_path: tuple[str, ...] = ()
     position: int = 0
     record_share: float = 0.0  # how much of the passage is list entries that became records
-    repaired_text: str = ""  # the text with OCR damage repaired; ``text`` keeps the original
 
     kind: ClassVar[str] = "passage"
 

@@ -10,7 +10,9 @@ else keeps that lead (a person whose topic is exactly "psykisk helse").
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,14 +23,15 @@ from absolutt_kb.glossary import norwegian_equivalents
 from absolutt_kb.index import KnowledgeIndex
 from absolutt_kb.intent import wanted_kinds
 from absolutt_kb.records import KINDS, Record
-from absolutt_kb.text import STOPWORDS, analyse, keyword_terms
+from absolutt_kb.relevance import Calibration, QueryTopic, load_calibration, query_topic
+from absolutt_kb.text import STOPWORDS, analyse, query_terms
 from absolutt_kb.themes import shown_themes
 from ingest.names import fold
 
 MAX_QUERY_CHARS = 500
 BM25_WEIGHT = 1.0
-DENSE_WEIGHT = 0.7  # dense alone is the weaker list; 0.5–0.7 gave the same ranking quality, 1.0+ worse
-KIND_BOOST = 0.3  # fused score is multiplied by 1 + KIND_BOOST for kinds the query asks for
+DENSE_WEIGHT = 0.5  # dense alone is the weaker list; 0.4–0.7 gave nearly the same ranking quality, 0.9+ worse
+KIND_BOOST = 0.7  # fused score is multiplied by 1 + KIND_BOOST for kinds the query asks for (0.6–1.0 alike)
 REPEAT_PENALTY = 0.5  # a passage that only repeats list entries (now records) counts half
 SAME_SECTION_DECAY = 0.7  # the n-th piece of one section counts 0.7**n: one section, one place on the page
 NAME_WEIGHT = 1.0  # a name typed (even misspelt) counts as much as the best keyword hit
@@ -47,17 +50,27 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True)
 class SearchHit:
-    """A record that answers a query, with its score and why it matched."""
+    """A record found for a query: its ranking score, why it matched, and how sure the search is that it answers.
+
+    ``relevance`` is the calibrated probability that the record answers the
+    question (see ``relevance``); ``answer`` says whether it clears the
+    threshold. A hit that does not is a suggestion, not an answer.
+    """
 
     record: Record
     score: float
     why: str
+    relevance: float = 1.0
+    answer: bool = True
+    features: tuple[float, ...] = ()
 
     def to_dict(self) -> dict:
-        """The hit as JSON-ready data: the record's fields plus score and why."""
+        """The hit as JSON-ready data: the record's fields plus score, why, relevance and answer."""
         data = self.record.to_dict()
         data["score"] = round(float(self.score), 6)
         data["why"] = self.why
+        data["relevance"] = round(float(self.relevance), 4)
+        data["answer"] = self.answer
         return data
 
 
@@ -78,9 +91,10 @@ def check_query(query: str) -> str:
 class Searcher:
     """Answers queries over one loaded index with one embedder."""
 
-    def __init__(self, index: KnowledgeIndex, embedder: Embedder) -> None:
+    def __init__(self, index: KnowledgeIndex, embedder: Embedder, calibration: Calibration | None = None) -> None:
         self.index = index
         self.embedder = embedder
+        self.calibration = calibration or load_calibration()
         table = index.records
         self._kinds = table.column("kind").astype(str)
         self._prior = 1.0 - REPEAT_PENALTY * table.column("record_share").astype(np.float64)
@@ -97,9 +111,25 @@ class Searcher:
                 names = [r.name, *r.aliases] if kind == "person" else [a.split(",")[0] for a in r.authors if "," in a]
                 for name in names:
                     for token in fold(name).split():
-                        if len(token) >= 3:
+                        if len(token) >= 4:  # as the query's tokens: "døve" is not "Ove"
                             self._name_tokens.append(token)
                             self._name_rows.append((int(i), name))
+        # Document frequency of every keyword term, for the idf that weighs a question's words.
+        scores = index.bm25.scores
+        indptr = np.asarray(scores["indptr"], dtype=np.int64)
+        ends = np.append(indptr[1:], len(scores["data"]))
+        self._df = (ends - indptr)[: len(index.bm25.vocab_dict)]
+        self._n = max(int(scores.get("num_docs", len(table))), 1)
+
+    def idf(self, term: str) -> float | None:
+        """The corpus's inverse document frequency of a term (Lucene's, as BM25 uses), None when it never occurs."""
+        t = self.index.bm25.vocab_dict.get(term)
+        df = int(self._df[t]) if t is not None and t < len(self._df) else 0
+        return math.log(1 + (self._n - df + 0.5) / (df + 0.5)) if df else None
+
+    def topic(self, query: str) -> QueryTopic:
+        """The topical words of a question, weighted by how rare they are in the corpus."""
+        return query_topic(check_query(query), self.idf, math.log(1 + (self._n + 0.5) / 0.5))
 
     @property
     def _row(self) -> dict[str, int]:
@@ -137,9 +167,9 @@ class Searcher:
         ordered += [r for r in sorted(scores, key=lambda r: -scores[r]) if r not in ordered]
         return ordered, names
 
-    def _dense_ranking(self, query: str, depth: int) -> tuple[np.ndarray, np.ndarray, float]:
+    def _dense_ranking(self, vector: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray, float]:
         """Nearest records by cosine, their similarities, and the query's mean similarity to the corpus."""
-        vector = self.embedder.embed_query(query).reshape(1, -1)
+        vector = vector.reshape(1, -1)
         depth = min(depth, self.index.vectors.ntotal)
         if depth == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), 0.0
@@ -168,9 +198,10 @@ class Searcher:
         query = check_query(query)
         if kind is not None and kind not in KINDS:
             raise QueryError(f"Ukjent type «{kind}». Velg en av: {', '.join(KINDS)}.")
-        terms = keyword_terms(query)
+        terms = query_terms(query, self.index.lexicon)
         depth = max(200, 20 * k) if kind is None and theme is None else max(200, 20 * k, 2000)
         fused: dict[int, float] = {}
+        vector = None
         if mode != "dense":
             order, scores = self._bm25_ranking(terms, depth)
             for i in order[:depth]:
@@ -178,7 +209,8 @@ class Searcher:
         if mode != "bm25":
             # In hybrid mode an English query is embedded with its Norwegian glossary words beside it.
             bridged = f"{query} {norwegian_equivalents(query)}".strip() if mode == "hybrid" else query
-            ids, sims, mean = self._dense_ranking(bridged, depth)
+            vector = self.embedder.embed_query(bridged)
+            ids, sims, mean = self._dense_ranking(vector, depth)
             if len(ids):
                 span = max(float(sims[0]) - mean, 1e-6)
                 for i, sim in zip(ids, sims):
@@ -201,7 +233,33 @@ class Searcher:
         if theme is not None:
             ranked = [(i, s) for i, s in ranked if self._best_theme[i] == theme]
         term_set = set(terms)
-        return [self._hit(i, s, term_set, names.get(i)) for i, s in ranked[:k]]
+        hits = [self._hit(i, s, term_set, names.get(i)) for i, s in ranked[:k]]
+        if mode == "hybrid" and vector is not None:
+            hits = self._judge(query, hits, vector, names)
+        return hits
+
+    def _judge(self, query: str, hits: list[SearchHit], vector: np.ndarray, names: dict[int, str]) -> list[SearchHit]:
+        """Each hit with its calibrated relevance, and whether that makes it an answer."""
+        topic = self.topic(query)
+        mean = float(vector @ self.index.centroid)
+        rows = self.index.rows_by_id
+        measured = []
+        for hit in hits:
+            row = rows[hit.record.id]
+            spelt = set()
+            if row in names:  # the words that spell the name (perhaps misspelt) are found in this hit
+                tokens = fold(names[row]).split()
+                spelt = {c.word for c in topic.concepts
+                         if any(fuzz.ratio(fold(c.word), t) >= NAME_CUTOFF for t in tokens)}
+            coverage = topic.coverage(set(self.index.records.terms(row).all), spelt)
+            measured.append((coverage, float(self.index.vector(row) @ vector) - mean, 1.0 if row in names else 0.0))
+        best = max((m[0] for m in measured), default=0.0)
+        out = []
+        for hit, (coverage, meaning, name) in zip(hits, measured):
+            features = (coverage, best, meaning, name)
+            p = self.calibration.probability(features)
+            out.append(dataclasses.replace(hit, relevance=p, answer=p >= self.calibration.threshold, features=features))
+        return out
 
     def _one_place_per_section(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
         """Rank again so the pieces of one long section do not fill the page one after another."""
@@ -218,7 +276,7 @@ class Searcher:
 
     def _hit(self, i: int, score: float, terms: set[str], name: str | None = None) -> SearchHit:
         record = self.index.records[i]
-        words = dict.fromkeys(w.strip(".,:;()«»\"!?") for w in record.title.split() + record.text.split())
+        words = dict.fromkeys(w.strip(".,:;()«»\"!?") for w in record.title.split() + record.readable_text.split())
         matched = list(dict.fromkeys(w for w in words if w and _word_terms(w) & terms))
         matched = list({w.lower(): w for w in matched}.values())[:5]
         reasons = []

@@ -104,10 +104,10 @@ def about_text(record: Record) -> str:
             description = description[len(record.owner):].lstrip(" :–-")
         return description or record.title
     if isinstance(record, Passage):
-        return ". ".join(p for p in (" › ".join(record.heading_path), record.repaired_text or record.text) if p)
+        return ". ".join(p for p in (" › ".join(record.heading_path), record.readable_text) if p)
     if isinstance(record, Gathering):
-        return ". ".join(p for p in (record.title, record.text) if p)
-    return record.text or record.title
+        return ". ".join(p for p in (record.title, record.readable_text) if p)
+    return record.readable_text or record.title
 
 
 def shown_themes(themes: tuple[ThemeLink, ...]) -> tuple[ThemeLink, ...]:

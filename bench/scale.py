@@ -170,20 +170,20 @@ class SentenceTerms:
     """Keyword terms of each sentence, computed once."""
 
     def __init__(self, sentences: list[str]) -> None:
-        from absolutt_kb.text import keyword_terms
+        from absolutt_kb.text import document_terms
 
-        self.terms = [keyword_terms(s) for s in sentences]
+        self.terms = [document_terms(s) for s in sentences]
 
 
 def scale_records(n: int, seed_records: list, sentences: list[str], sentence_terms: SentenceTerms, real: np.ndarray, seed: int):
     """Records, vectors and terms for an index of about ``n`` passages."""
     from absolutt_kb.index import index_text
     from absolutt_kb.records import Passage, Source
-    from absolutt_kb.text import keyword_terms
+    from absolutt_kb.text import Terms, document_terms
 
     rng = np.random.default_rng(seed)
     base = [r for r in seed_records]
-    records, terms, rows = list(base), [keyword_terms(index_text(r)) for r in base], []
+    records, terms, rows = list(base), [document_terms(index_text(r)) for r in base], []
     passage_themes = [r.themes for r in seed_records if r.kind == "passage"] or [()]
     counts = rng.integers(4, 9, n)
     starts = rng.integers(0, len(sentences), n)
@@ -199,7 +199,8 @@ def scale_records(n: int, seed_records: list, sentences: list[str], sentence_ter
                 position=i % 100, themes=passage_themes[i % len(passage_themes)],
             )
         )
-        terms.append([t for p in picks for t in sentence_terms.terms[p]])
+        terms.append(Terms([t for p in picks for t in sentence_terms.terms[p].words],
+                           [t for p in picks for t in sentence_terms.terms[p].parts]))
     vectors = perturbed(real, len(records), seed)
     return records, vectors, terms
 
@@ -252,11 +253,11 @@ def probe_baseline(index_dir: str, repeat: int) -> dict:
 
     from absolutt_kb.embedder import make_embedder
     from absolutt_kb.generations import current_generation
-    from absolutt_kb.text import keyword_terms
+    from absolutt_kb.text import Terms, keyword_terms
 
     folder = current_generation(Path(index_dir))
     table = pa.ipc.open_file(pa.memory_map(str(folder / "records.arrow"))).read_all()
-    corpus = [t.split() for t in table.column("terms").to_pylist()]
+    corpus = [Terms.decode(t).all for t in table.column("terms").to_pylist()]
     del table
     matrix = np.load(folder / "vectors.npy").astype(np.float32)
     started = time.perf_counter()

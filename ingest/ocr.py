@@ -26,7 +26,9 @@ SWAPS = (("ze", "æ"), ("ee", "æ"), ("ae", "æ"), ("z", "æ"), ("e", "æ"), ("g
          ("a", "å"), ("3", "å"), ("d", "å"), ("I", "l"))
 # Short words OCR turns into other real words; only swapped inside a damaged document.
 FUNCTION_WORDS = {"pa": "på", "a": "å", "ma": "må", "na": "nå", "fa": "få", "ga": "gå", "bade": "både", "sa": "så",
-                  "nar": "når", "ogsa": "også", "3": "å", "f3": "få"}
+                  "nar": "når", "ogsa": "også", "3": "å", "f3": "få", "d": "å", "md": "må", "pd": "på", "fd": "få",
+                  "nd": "nå", "ndr": "når", "gd": "gå", "sd": "så"}
+_AMPERSAND = re.compile(r"(?<=\w )&(?= \w)")  # "rett til & være": OCR's "å" (Norwegian writes "og" for "and")
 _WORD = re.compile(r"[0-9A-Za-zÆØÅæøåéÉ@]+")
 
 
@@ -97,10 +99,11 @@ class OcrRepairer:
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
             repaired = self.repair_word(word)
-            if repaired == word and vocabulary and len(word) >= 6 and word.lower() not in self.lexicon:
+            # The fuzzy last resort is for common words only: a capitalised unknown word is most often a name.
+            if repaired == word and vocabulary and len(word) >= 6 and word.islower() and word not in self.lexicon:
                 best = process.extractOne(word.lower(), vocabulary, scorer=fuzz.ratio, score_cutoff=88)
                 if best:
                     return _match_case(word, best[0])
             return repaired
 
-        return _WORD.sub(fix, text)
+        return _WORD.sub(fix, _AMPERSAND.sub("å", text))

@@ -23,6 +23,7 @@ from absolutt_kb.records import (
     Source,
     Tip,
     Work,
+    with_changes,
 )
 from ingest.chunking import ChunkPolicy, chunk_sections
 from ingest.gatherings import GATHERING_WORDS, find_gatherings
@@ -285,19 +286,22 @@ def extract_document(doc: Document, policy: ChunkPolicy = ChunkPolicy(), names: 
     # "sub-notat.txt" are two documents), so ids carry a hash of it beside the readable part.
     stem = f"{slug(doc.name, 40)}-{hashlib.sha1(doc.name.encode()).hexdigest()[:8]}"
     for n, chunk in enumerate(chunk_sections(sections, policy, frozenset(recorded))):
-        title = " › ".join(chunk.heading_path[-2:]) or doc.name
+        # Headings are shown as titles, so they are repaired in place; the passage's text keeps them as written.
+        headings = tuple(repair(h) or h for h in chunk.heading_path) if repair else chunk.heading_path
+        title = " › ".join(headings[-2:]) or doc.name
         records.append(
             Passage(
                 id=f"passage:{stem}:{n:04d}",
                 title=title,
                 text=chunk.text,
                 source=src(chunk.locator),
-                heading_path=chunk.heading_path,
+                heading_path=headings,
                 position=n,
                 record_share=round(chunk.record_words / max(1, len(chunk.text.split())), 3),
-                repaired_text=repair(chunk.text) if repair else "",
             )
         )
+    if repair:  # every record of a damaged document is read in its repaired form; its text stays as written
+        records = [with_changes(r, repaired_text=fixed) if (fixed := repair(r.text)) else r for r in records]
     return records
 
 

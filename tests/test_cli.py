@@ -109,3 +109,10 @@ def test_eval_prints_system_and_both_baselines(built, tmp_path, capsys):
     rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.split()[:1] in (["hybrid"], ["bm25"], ["dense"])}
     assert set(rows) == {"hybrid", "bm25", "dense"}
     assert float(rows["hybrid"][1]) == 1.0  # Recall@10: Ola Bjørk is found
+
+
+def test_search_says_honestly_when_nothing_is_about_the_question(built, capsys):
+    assert main(["search", "hvem kan holde foredrag om tannhelse hos barn?", "--index", str(built.index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "Fant ingen som handler om «hvem kan holde foredrag om tannhelse hos barn?»." in out
+    assert "Nærmeste programtemaer:" in out and "forslag, ikke svar" in out

@@ -83,3 +83,14 @@ def test_the_upload_check_runs_in_the_sandbox_with_ingests_limits(tmp_path):
     assert not result.ok and "tok mer enn" in result.reason
     assert time.perf_counter() - started < 30
     assert not (tmp_path / "corpus" / "notat.txt").exists()
+
+
+def test_a_scanned_record_is_exported_in_its_repaired_form():
+    from absolutt_kb.planner import GatheringPack, PackItem, describe, to_markdown
+    from absolutt_kb.records import Source, Tip
+
+    tip = Tip(id="tip:x", title="Tips", text="Alle barn har rett til & vaere med", source=Source("plan.txt", "linje 3"),
+              repaired_text="Alle barn har rett til å være med")
+    line = describe(tip)
+    assert line == "Alle barn har rett til å være med"
+    assert "å være med" in to_markdown(GatheringPack("Samling: x", "x", {"tip": [PackItem(tip, line)]}))

@@ -83,3 +83,66 @@ def test_glossary_adds_norwegian_words_for_english_ones_only():
     assert "barnehage" in norwegian_equivalents("kindergartens")
     if system_word_list():
         assert norwegian_equivalents("En plan for elevene i barnehagen") == ""
+
+
+def test_a_cut_through_an_inflection_is_not_a_compound():
+    from absolutt_kb.text import compound_parts
+    from ingest.ocr import system_word_list
+
+    if not system_word_list():
+        pytest.skip("Debian's wnorwegian word list is not installed")
+    assert compound_parts("eksisterte") == ()  # "eksis" + "terte" would be fragments
+    assert compound_parts("styringsdokumentene") == ("styrings", "dokumentene")
+
+
+def test_a_question_is_split_only_into_words_the_corpus_uses_on_their_own():
+    from absolutt_kb.text import query_terms, word_term
+    from ingest.ocr import system_word_list
+
+    if not system_word_list():
+        pytest.skip("Debian's wnorwegian word list is not installed")
+    skole, fravaer, grunn = word_term("skole"), word_term("fravær"), word_term("grunn")
+    assert query_terms("skolefravær", {skole, fravaer}) == [word_term("skolefravær"), skole, fravaer]
+    assert query_terms("skolefravær", {skole}) == [word_term("skolefravær"), skole]
+    assert query_terms("skolefravær") == [word_term("skolefravær")]  # a corpus without the parts: no split
+    assert query_terms("grunnlegger", {grunn}) == [word_term("grunnlegger"), grunn]  # never the fragment "legg"
+
+
+def test_question_words_are_stop_words_in_bokmal_nynorsk_and_english():
+    from absolutt_kb.intent import wanted_kinds
+    from absolutt_kb.text import query_terms
+
+    for question in ("hva", "hvilket", "hvilke", "kva", "kven", "korleis", "who", "what", "which", "how"):
+        assert query_terms(question) == [], question
+    assert "person" in wanted_kinds("kven kan halde innlegg") and "person" in wanted_kinds("who knows")
+
+
+def test_a_question_nothing_in_the_corpus_is_about_gets_no_answer(searcher):
+    hits = searcher.search("hvem kan holde foredrag om tannhelse hos barn?", k=10)
+    assert hits and not any(h.answer for h in hits)  # suggestions, none dressed up as an answer
+    assert all(h.to_dict()["answer"] is False for h in hits)
+
+
+def test_a_question_the_corpus_answers_has_its_answers_marked(searcher):
+    hits = searcher.search("hvem kan snakke om foreldresamarbeid", k=5)
+    assert hits[0].answer and hits[0].record.kind == "person" and 0.5 < hits[0].relevance <= 1
+
+
+def test_suggestions_name_the_nearest_themes_people_and_documents(searcher):
+    from absolutt_kb.suggestions import Suggester, nothing_found
+
+    question = "hvem kan holde foredrag om tannhelse hos barn?"
+    found = Suggester(searcher).suggest(question, searcher.search(question, k=10))
+    assert len(found.themes) == 3 and len({t.id for t in found.themes}) == 3
+    assert found.people and all(p.kind == "person" for p in found.people)
+    assert found.documents
+    assert nothing_found(question) == f"Fant ingen som handler om «{question}»."
+
+
+def test_a_broken_calibration_file_gives_a_clear_message(tmp_path):
+    from absolutt_kb.relevance import CalibrationError, load_calibration
+
+    path = tmp_path / "relevance.json"
+    path.write_text('{"features": ["coverage"], "weights": [1], "bias": 0, "threshold": 0.5}', encoding="utf-8")
+    with pytest.raises(CalibrationError, match="Kalibreringsfila"):
+        load_calibration(path)

@@ -1,0 +1,154 @@
+"""How sure the search is that a hit answers the question: a calibrated probability.
+
+Ranking scores are relative (each method's best hit counts 1), so the first
+hit for a question the corpus cannot answer looks as good as any other. Three
+absolute signals decide instead:
+
+- **coverage**: how much of the question's topic the hit's words cover,
+  weighted by how rare each word is in the corpus. Question words and words
+  that only say what kind of answer is wanted ("hvem", "litteratur",
+  "foredragsholder") are left out; a word the corpus never uses counts as
+  much as the rarest word, so "fravær" in a corpus without it leaves every
+  hit about "skole" with a small coverage;
+- **meaning**: how far the hit's vector lies above the query's mean similarity
+  to the whole corpus (cosine units);
+- **name**: whether the query spells a name the hit carries;
+- **best coverage**: the coverage of the best-covered hit of the same
+  question. A question the corpus can answer has some hit that covers it, and
+  then a hit related by meaning alone is still worth showing; a question no
+  hit covers has no answer.
+
+A logistic model over them, fitted by ``bench/calibrate.py`` on the public
+questions and on questions with no answer in the corpus, is stored in
+``relevance.json`` with the threshold below which a hit is not an answer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Container
+from dataclasses import dataclass
+from pathlib import Path
+
+from absolutt_kb.glossary import norwegian_equivalents
+from absolutt_kb.intent import cue_terms
+from absolutt_kb.language import system_word_list as norwegian_words
+from absolutt_kb.text import STOPWORDS, analyse, compound_parts, normalise, word_term
+
+DEFAULT_CALIBRATION = Path(__file__).with_name("relevance.json")
+FEATURES = ("coverage", "best_coverage", "meaning", "name")
+PART_CREDIT = 0.5  # a compound's parts found apart count half the word
+UNTRANSLATED = 0.5  # a foreign word with no glossary entry weighs half: the corpus may have it in Norwegian
+_TOKEN = re.compile(r"[0-9a-zæøåäöüé]+")
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One topical word of a question: the terms that count as finding it, its compound parts, its weight."""
+
+    word: str
+    terms: frozenset[str]
+    parts: frozenset[str]
+    weight: float
+
+
+@dataclass(frozen=True)
+class QueryTopic:
+    """What a question is about, as weighted concepts."""
+
+    concepts: tuple[Concept, ...]
+
+    def coverage(self, terms: Container[str], words: Container[str] = ()) -> float:
+        """The weighted share of the concepts a hit contains (1 when the question names no topic).
+
+        Args:
+            terms: The hit's keyword terms.
+            words: Question words the hit carries in another way (a misspelt name it bears).
+        """
+        total = sum(c.weight for c in self.concepts)
+        if not total:
+            return 1.0
+        found = 0.0
+        for c in self.concepts:
+            if c.word in words or any(t in terms for t in c.terms):
+                found += c.weight
+            elif c.parts:
+                found += c.weight * PART_CREDIT * sum(p in terms for p in c.parts) / len(c.parts)
+        return found / total
+
+    def missing(self, terms: Container[str]) -> list[str]:
+        """The question's topical words a hit does not contain, rarest first."""
+        absent = [c for c in self.concepts if not any(t in terms for t in c.terms)]
+        return [c.word for c in sorted(absent, key=lambda c: -c.weight)]
+
+
+def query_topic(query: str, idf: Callable[[str], float | None], unknown_weight: float) -> QueryTopic:
+    """The topical concepts of a question.
+
+    Args:
+        query: The question as typed.
+        idf: The corpus's inverse document frequency of a term, None for a term it never uses.
+        unknown_weight: The weight of a word the corpus never uses (the largest idf).
+
+    Returns:
+        The concepts; kind and question words are left out unless nothing else is asked.
+    """
+    cues = cue_terms()
+    topical, kind_words = [], []
+    for word in dict.fromkeys(_TOKEN.findall(normalise(query))):
+        if word in STOPWORDS:
+            continue
+        terms = {word_term(word)} | set(analyse(norwegian_equivalents(word), compounds=False))
+        parts = frozenset(word_term(p) for p in compound_parts(word))
+        known = [w for w in (idf(t) for t in terms) if w is not None]
+        untranslated = len(terms) == 1 and bool(norwegian_words()) and word not in norwegian_words()
+        weight = max(known) if known else unknown_weight * (UNTRANSLATED if untranslated else 1.0)
+        concept = Concept(word, frozenset(terms), parts, weight)
+        (kind_words if terms & cues else topical).append(concept)
+    return QueryTopic(tuple(topical or kind_words))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A fitted logistic model over ``FEATURES`` and the probability a hit must reach to count as an answer."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    fitted_on: str = ""
+
+    def probability(self, features: tuple[float, ...]) -> float:
+        """The probability that a hit with these features answers the question."""
+        z = self.bias + sum(w * f for w, f in zip(self.weights, features))
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+class CalibrationError(ValueError):
+    """The calibration file cannot be used; the message says why."""
+
+
+def load_calibration(path: Path | None = None) -> Calibration:
+    """Read the fitted model (``relevance.json`` beside this module unless a path is given).
+
+    Raises:
+        CalibrationError: The file is missing or malformed.
+    """
+    path = Path(path or DEFAULT_CALIBRATION)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"forventet egenskapene {FEATURES}, fant {data['features']}")
+        return Calibration(tuple(float(w) for w in data["weights"]), float(data["bias"]),
+                           float(data["threshold"]), str(data.get("fitted_on", "")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CalibrationError(f"Kalibreringsfila «{path}» kan ikke brukes ({exc}).") from exc
+
+
+def save_calibration(calibration: Calibration, path: Path | None = None) -> None:
+    """Write a fitted model where ``load_calibration`` reads it."""
+    data = {"features": list(FEATURES), "weights": [round(w, 4) for w in calibration.weights],
+            "bias": round(calibration.bias, 4), "threshold": round(calibration.threshold, 4),
+            "fitted_on": calibration.fitted_on}
+    Path(path or DEFAULT_CALIBRATION).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
