@@ -12,6 +12,25 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).parent.parent / "app.py")
 
 
+@pytest.fixture(scope="module")
+def ocr_index(embedder, tmp_path_factory):
+    """An index of one scanned document whose æ, ø and å OCR damaged."""
+    from absolutt_kb.build import ingest_corpus
+    from ingest.ocr import system_word_list
+
+    if not system_word_list():
+        pytest.skip("Debian's wnorwegian word list is not installed")
+    corpus = tmp_path_factory.mktemp("ocr-corpus")
+    (corpus / "strategiplan-skannet.txt").write_text(
+        "Strategiplan\n\n" + ("Strategiplanen skal ogsa veere et verktgy som skal stgtte alle enheter pa skolen, "
+                               "og vi ma arbeide med inkluderende lzeringsmiljg.\n\n") * 6,
+        encoding="utf-8",
+    )
+    index = tmp_path_factory.mktemp("ocr-index") / "index"
+    ingest_corpus(corpus, index, embedder)
+    return index
+
+
 @pytest.fixture()
 def app(built, monkeypatch):
     monkeypatch.setenv("ABSOLUTT_KB_INDEX", str(built.index_dir))
@@ -47,13 +66,34 @@ def test_search_shows_cards_with_kind_theme_source_and_why(app):
     text = _texts(app)
     assert "**Ola Bjørk**" in text and "Kilde:" in text and "Treff fordi" in text
     assert any("badge[Personer]" in m.value for m in app.markdown)
-    assert app.tabs[0].label.startswith("Alle (")
+    assert app.button_group[0].options[0].startswith("Alle (")
 
 
 def test_kind_filter_keeps_only_that_kind(app):
     app.selectbox[0].set_value("literature")
     app.text_input[0].input("tidlig innsats").run()
-    assert [t.label.split(" (")[0] for t in app.tabs] == ["Alle", "Litteratur"]
+    assert [o.split(" (")[0] for o in app.button_group[0].options] == ["Alle", "Litteratur"]
+
+
+def test_only_the_chosen_group_and_page_of_cards_is_drawn(app):
+    app.text_input[0].input("tidlig innsats").run()
+    assert not app.exception
+    groups = app.button_group[0]
+    assert 0 < sum("Kilde:" in c.value for c in app.caption) <= 10  # one page of cards, not every tab's
+    people = next(o for o in groups.options if o.startswith("Personer"))
+    groups.set_value(people).run()
+    assert not app.exception
+    assert any("badge[Personer]" in m.value for m in app.markdown)
+    assert not any(f"badge[{label}]" in m.value for m in app.markdown for label in ("Litteratur", "Tips"))
+
+
+def test_a_question_nothing_answers_gets_the_honest_message_and_suggestions(app):
+    app.text_input[0].input("hvem kan holde foredrag om tannhelse hos barn?").run()
+    assert not app.exception
+    assert any("Fant ingen som handler om «hvem kan holde foredrag om tannhelse hos barn?»" in w.value
+               for w in app.warning)
+    assert "Nærmeste programtemaer" in _texts(app)
+    assert "Treff fordi" not in _texts(app)  # no card is shown as an answer
 
 
 def test_nonsense_and_empty_results_get_a_message_not_a_stack_trace(app):
@@ -105,6 +145,25 @@ def test_theme_page_counts_and_lists_records_of_a_theme(app, built):
     counts = app.dataframe[0].value
     assert counts["Totalt"].sum() == sum(1 for r in built.index.records if r.themes)
     assert "poster:" in _texts(app)
+    (chart,) = app.get("vega_lite_chart")  # the picture: records per theme, by kind
+    assert "Antall poster" in chart.proto.spec
+
+
+def test_a_scanned_document_is_shown_repaired_with_the_original_a_click_away(ocr_index, monkeypatch):
+    monkeypatch.setenv("ABSOLUTT_KB_INDEX", str(ocr_index))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.text_input[0].input("verktøy for læringsmiljø").run()
+    assert not at.exception
+    shown = [t.value for t in at.text]
+    assert any("verktøy" in t and "læringsmiljø" in t for t in shown)  # the card reads repaired
+    original = next(e for e in at.expander if e.label == "Vis originaltekst")
+    assert any("verktgy" in t.value for t in original.text)  # what the document says, one click away
+    at.switch_page("views/document.py").run()
+    assert not at.exception
+    assert "verktgy" not in " ".join(t.value for t in at.text)
+    at.toggle[0].set_value(True).run()
+    assert "verktgy" in " ".join(t.value for t in at.text)
 
 
 def test_planner_proposes_a_pack_and_offers_markdown_and_docx(app):

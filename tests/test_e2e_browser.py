@@ -130,3 +130,38 @@ def test_script_in_a_document_is_shown_as_text_and_never_runs(page, server):
     assert "alert('xss')" not in scripts
     assert page.locator("img[src='x']").count() == 0
     assert page.locator("a[href^='javascript']").count() == 0
+
+
+def test_a_scanned_passage_reads_repaired_with_the_original_a_click_away(page, server):
+    _search(page, server, "inkluderende fellesskap nødvendig omsorg")
+    card = page.locator("[class*='st-key-card-all-']").filter(has_text="Inkluderende fellesskap").first
+    text = card.inner_text()
+    assert "nødvendig omsorg" in text and "ngdvendig" not in text, text  # the OCR's "ngdvendig", repaired
+    card.get_by_text("Vis originaltekst").click()
+    card.get_by_text("ngdvendig omsorg").wait_for(timeout=30_000)  # and what the document itself says
+
+
+def test_a_question_nothing_answers_gets_the_honest_message(page, server):
+    page.goto(server)
+    box = page.get_by_role("textbox", name="Hva leter du etter?")
+    box.fill("speaker on school absence")
+    box.press("Enter")
+    page.get_by_text("Fant ingen som handler om «speaker on school absence»").wait_for(timeout=60_000)
+    page.get_by_text("Nærmeste programtemaer").wait_for(timeout=60_000)
+    assert page.locator("[class*='st-key-card-']").count() == 0  # nothing dressed up as an answer
+
+
+def test_the_theme_page_draws_its_picture(page, server, tmp_path):
+    from PIL import Image
+
+    page.goto(f"{server}/temaer")
+    chart = page.locator(".st-key-theme-picture [data-testid='stVegaLiteChart']")
+    chart.locator("canvas, svg").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(500)  # the bars are drawn after the canvas appears
+    box = chart.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 150
+    shot = tmp_path / "temaer.png"
+    chart.screenshot(path=str(shot))
+    colours = Image.open(shot).convert("RGB").getcolors(1 << 20) or []
+    coloured = [c for n, c in colours if n > 50 and max(c) - min(c) > 60]  # bars in the kinds' colours, not grey text
+    assert len(coloured) >= 3, colours[:20]

@@ -15,6 +15,7 @@ from absolutt_kb.index import IndexUnusable, load_index
 from absolutt_kb.markdown import escape
 from absolutt_kb.records import KIND_LABELS, Person, Record
 from absolutt_kb.search import Searcher
+from absolutt_kb.suggestions import Suggester
 from absolutt_kb.themes import shown_themes
 
 KIND_COLOURS = {
@@ -62,9 +63,21 @@ def searcher() -> Searcher:
     return loaded
 
 
+@st.cache_resource(show_spinner=False)
+def _suggester(index_dir: str, model: str, generation: str) -> Suggester:
+    return Suggester(_searcher(index_dir, model, generation))
+
+
+def suggester() -> Suggester:
+    """What offers the nearest themes, people and documents when nothing answers (theme vectors embedded once)."""
+    config = settings()
+    return _suggester(str(config.index_dir), config.model, _generation(config.index_dir))
+
+
 def reload() -> None:
     """Forget the loaded knowledge base, so the next page load reads the new index."""
     _searcher.clear()
+    _suggester.clear()
 
 
 def badges(record: Record) -> None:
@@ -76,13 +89,25 @@ def badges(record: Record) -> None:
             st.badge(theme.label, icon=":material/label:", color="primary", help=escape(record.themes[0].evidence))
 
 
+def _short(text: str, limit: int = 500) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def record_text(record: Record, *, limit: int = 500) -> None:
+    """A record's text as people read it: OCR damage repaired, with the document's own words a click away."""
+    st.text(_short(record.readable_text, limit))
+    if record.repaired_text:
+        st.caption("Skannefeil (OCR) i dokumentet er rettet i teksten over.")
+        with st.expander("Vis originaltekst", icon=":material/history_edu:"):
+            st.text(_short(record.text, limit))
+
+
 def card(record: Record, why: str = "", *, key: str = "") -> None:
     """One record as a card: title, kind and theme, text, source, why it matched and where to go next."""
     with st.container(border=True, key=f"card-{key}" if key else None):
         st.markdown(f"**{escape(record.title)}**")
         badges(record)
-        text = record.text if len(record.text) <= 500 else record.text[:500].rsplit(" ", 1)[0] + " …"
-        st.text(text)
+        record_text(record)
         st.caption(f"Kilde: {escape(record.source.document)}, {escape(record.source.locator)}")
         if why:
             st.caption(escape(why))

@@ -20,8 +20,12 @@ if record and record.source.document == document:
 passages = document_records(kb.index, document)
 if not passages:
     st.caption("Dokumentet har ingen lengre tekstutdrag.")
+original = False
+if any(p.repaired_text for p in passages):
+    st.caption("Dokumentet er skannet (OCR), og skannefeil som «lzering» for «læring» er rettet i teksten under.")
+    original = st.toggle("Vis originaltekst", help="Teksten slik den står i dokumentet, med skannefeilene.")
 here = containing_passage(passages, record) if record and record.source.document == document else None
 for passage in passages:
     opened = here is not None and passage.id == here.id
     with st.expander(f"{escape(passage.title)} · {escape(passage.source.locator)}", expanded=opened):
-        st.text(passage.text)
+        st.text(passage.text if original else passage.readable_text)

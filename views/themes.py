@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import altair as alt
 import streamlit as st
 
 from absolutt_kb.browse import records_for_theme, theme_counts
@@ -18,17 +19,31 @@ except TaxonomyError as exc:
     st.stop()
 
 counts = theme_counts(kb.index.records)
-st.caption("Antall poster per programtema, etter type (hver post telles under sitt beste tema).")
 if not counts.empty:
-    table = counts.assign(Totalt=counts.sum(axis=1)).rename_axis("Tema").reset_index()
-    st.dataframe(
-        table, hide_index=True,
-        column_config={"Totalt": st.column_config.ProgressColumn(
-            "Totalt", format="%d", min_value=0, max_value=int(table["Totalt"].max()))},
-    )
+    st.caption("Hvor mange personer, verk, praksiseksempler og andre poster hvert programtema har "
+               "(hver post telles under sitt beste tema; utdrag fra dokumenter er ikke med i figuren).")
+    picture = counts.drop(columns=[KIND_LABELS["passage"]], errors="ignore")
+    picture.index = [label.split(" – ")[0] for label in picture.index]
+    data = picture.rename_axis("Tema").reset_index().melt(id_vars="Tema", var_name="Type", value_name="Antall")
+    data["Rekkefølge"] = data["Type"].map({kind: n for n, kind in enumerate(picture.columns)})
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("sum(Antall):Q", title="Antall poster"),
+        y=alt.Y("Tema:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
+        color=alt.Color("Type:N", title=None, sort=list(picture.columns),
+                        legend=alt.Legend(orient="bottom", columns=2)),
+        order=alt.Order("Rekkefølge:Q"),
+        tooltip=["Tema", "Type", "Antall"],
+    ).properties(height=260)
+    with st.container(key="theme-picture"):
+        st.altair_chart(chart)
+    with st.expander("Vis tallene som tabell", icon=":material/table:"):
+        table = counts.assign(Totalt=counts.sum(axis=1)).rename_axis("Tema").reset_index()
+        st.dataframe(table, hide_index=True)
 
 by_id = {t.id: t for t in taxonomy}
-theme_id = st.pills("Tema", list(by_id), format_func=lambda i: by_id[i].title, default=taxonomy[0].id)
+wanted = st.query_params.get("tema")
+theme_id = st.pills("Tema", list(by_id), format_func=lambda i: by_id[i].title,
+                    default=wanted if wanted in by_id else taxonomy[0].id)
 if not theme_id:
     st.info("Velg et tema.")
     st.stop()
