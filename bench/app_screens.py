@@ -112,6 +112,13 @@ def main() -> int:
                         page.get_by_text("Samling:").first.wait_for(timeout=60_000)
                         page.wait_for_timeout(1000)
                     page.screenshot(path=out / f"{name}-{width}.png", full_page=False)
+                    if name == "sok":  # the honest answer, and a scanned passage read repaired
+                        for shot, question in (("fant-ingen", "speaker on school absence"),
+                                               ("skannet", "inkluderende fellesskap nødvendig omsorg")):
+                            box.fill(question)
+                            box.press("Enter")
+                            page.wait_for_timeout(2500)
+                            page.screenshot(path=out / f"sok-{shot}-{width}.png", full_page=False)
             browser.close()
     finally:
         server.terminate()
