@@ -11,8 +11,11 @@ import importlib
 _API = {
     "Embedder": "absolutt_kb.embedder",
     "make_embedder": "absolutt_kb.embedder",
-    "KnowledgeIndex": "absolutt_kb.index",
-    "load_index": "absolutt_kb.index",
+    "KnowledgeIndex": "absolutt_kb.storage",
+    "Manifest": "absolutt_kb.manifest",
+    "Settings": "absolutt_kb.config",
+    "open_index": "absolutt_kb.storage",
+    "open_store": "absolutt_kb.storage",
     "ingest_corpus": "absolutt_kb.build",
     "Searcher": "absolutt_kb.search",
     "SearchHit": "absolutt_kb.search",

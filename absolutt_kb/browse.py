@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from absolutt_kb.index import KnowledgeIndex
+from absolutt_kb.storage.base import KnowledgeIndex
 from absolutt_kb.records import KIND_LABELS, Gathering, Person, Record, Work
 
 
@@ -17,20 +17,33 @@ def primary_theme(record: Record) -> str | None:
     return record.themes[0].id if record.themes else None
 
 
-def theme_counts(records: list[Record]) -> pd.DataFrame:
-    """How many records of each kind have each theme as their best theme (rows: theme label, columns: kind label)."""
-    counts = Counter((r.themes[0].label, KIND_LABELS[r.kind]) for r in records if r.themes)
+def theme_counts(index: KnowledgeIndex, labels: dict[str, str]) -> pd.DataFrame:
+    """How many records of each kind have each theme as their best theme (rows: theme label, columns: kind label).
+
+    Args:
+        index: The knowledge base (only its columns are read).
+        labels: Theme id → label, in the taxonomy's order.
+    """
+    counts = Counter((labels[t], KIND_LABELS[k]) for t, k in zip(index.column("theme"), index.column("kind")) if t in labels)
     table = pd.Series(counts, dtype="int64").unstack(fill_value=0) if counts else pd.DataFrame()
+    if table.empty:
+        return table
+    table = table.reindex([label for label in labels.values() if label in table.index])
     return table.reindex(columns=[label for label in KIND_LABELS.values() if label in table.columns])
 
 
-def records_for_theme(records: list[Record], theme_id: str, subtheme: str | None = None) -> list[Record]:
+def records_for_theme(index: KnowledgeIndex, theme_id: str, subtheme: str | None = None) -> list[Record]:
     """Records whose best theme is ``theme_id`` (and closest sub-theme ``subtheme``), strongest link first."""
-    chosen = [
-        r for r in records
-        if r.themes and r.themes[0].id == theme_id and (subtheme is None or r.themes[0].subtheme == subtheme)
-    ]
+    chosen = [r for r in index.records_at(np.flatnonzero(index.column("theme") == theme_id))
+              if subtheme is None or r.themes[0].subtheme == subtheme]
     return sorted(chosen, key=lambda r: -r.themes[0].score)
+
+
+def years(index: KnowledgeIndex) -> list[int]:
+    """Every year a record is from (works, gatherings, documents with a year in their name), sorted."""
+    found = {y for r in index.of_kind("literature") + index.of_kind("gathering") if (y := record_year(r))}
+    found |= {int(m.group()) for d in index.documents() if (m := re.search(r"(19|20)\d\d", d))}
+    return sorted(found)
 
 
 def record_year(record: Record) -> int | None:
@@ -45,26 +58,25 @@ def record_year(record: Record) -> int | None:
 
 def linked_records(index: KnowledgeIndex, record: Record) -> list[Record]:
     """The records this one links to (a person's works, a work's citing passages …)."""
-    by_id = index.by_id
-    return [by_id[link] for link in record.links if link in by_id]
+    rows = index.rows_by_id
+    return index.records_at([rows[link] for link in record.links if link in rows])
 
 
 def related_people(index: KnowledgeIndex, person: Person, k: int = 5) -> list[Person]:
     """Other people on the same best theme, closest in meaning first."""
     rows = index.rows_by_id
     theme = primary_theme(person)
-    people = index.records.of_kind("person")
+    people = index.of_kind("person")
     others = [r for r in people if r.id != person.id and primary_theme(r) == theme]
     if not others or person.id not in rows:
         return others[:k]
-    mine = index.vector(rows[person.id])
-    sims = np.array([index.vector(rows[o.id]) @ mine for o in others])
+    sims = index.vectors([rows[o.id] for o in others]) @ index.vector(rows[person.id])
     return [others[i] for i in np.argsort(-sims)[:k]]
 
 
 def document_records(index: KnowledgeIndex, document: str, kind: str = "passage") -> list[Record]:
     """The records of one kind found in one document, in reading order."""
-    return [r for r in index.records if r.source.document == document and r.kind == kind]
+    return index.in_document(document, kind)
 
 
 def _place(locator: str) -> tuple[str, int] | None:

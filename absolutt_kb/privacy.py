@@ -32,13 +32,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from absolutt_kb import config
 from absolutt_kb.language import fold
 from absolutt_kb.records import Person, Record, Source, with_changes
 
@@ -78,7 +78,7 @@ class PrivacyRules:
 
 
 def default_path() -> Path:
-    return Path(os.environ.get("ABSOLUTT_KB_PRIVACY", "privacy.json"))
+    return config.current().privacy_path
 
 
 def load_rules(path: Path | None = None) -> PrivacyRules:
@@ -109,6 +109,22 @@ def load_rules(path: Path | None = None) -> PrivacyRules:
         raise
     except (OSError, ValueError, TypeError, AttributeError) as exc:
         raise PrivacyError(f"Personvernfilen «{path}» kan ikke leses: {exc}") from exc
+
+
+def suppress_in_file(person_id: str, path: Path | None = None) -> None:
+    """Add a person to ``suppressed_people`` in the privacy file (created when missing); the next ingest removes them.
+
+    Raises:
+        PrivacyError: The file exists but is not valid (it is left as it was).
+    """
+    path = Path(path or default_path())
+    load_rules(path)  # refuse to touch a file that does not read
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    people = list(dict.fromkeys([*data.get("suppressed_people", []), person_id]))
+    data["suppressed_people"] = people
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
 
 
 _MAYBE_PHONE = re.compile(r"\d\d[ .-]?\d\d[ .-]?\d\d")  # cheap test: most texts have neither, and skip the full patterns

@@ -28,10 +28,11 @@ KIND_LABELS = {
 
 @dataclass(frozen=True)
 class Source:
-    """Where a record was found: a corpus document and a place in it."""
+    """Where a record was found: a corpus document, a place in it, and the collection (KS region) it belongs to."""
 
     document: str
     locator: str
+    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,12 @@ class Record:
     def readable_text(self) -> str:
         """The text to show and to search by: repaired where OCR damaged it."""
         return self.repaired_text or self.text
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """The collections (KS regions) the record is found in: its source's, and its other mentions'."""
+        found = [self.source.region, *(m.region for m in getattr(self, "mentions", ()))]
+        return tuple(sorted({r for r in found if r}))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the record as plain JSON-ready data."""

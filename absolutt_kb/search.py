@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from absolutt_kb.embedder import Embedder
 from absolutt_kb.glossary import norwegian_equivalents
-from absolutt_kb.index import KnowledgeIndex
+from absolutt_kb.storage.base import KnowledgeIndex
 from absolutt_kb.intent import wanted_kinds
 from absolutt_kb.records import KINDS, Record
 from absolutt_kb.relevance import Calibration, QueryTopic, load_calibration, query_topic
@@ -42,6 +42,16 @@ NAME_CUTOFF = 85
 def _word_terms(word: str) -> frozenset[str]:
     """The index terms one shown word stands for (cached: the same words recur in every answer)."""
     return frozenset(analyse(word))
+
+
+class _Lexicon:
+    """The corpus's whole-word terms, asked one at a time (``text.query_terms`` wants a container)."""
+
+    def __init__(self, index: KnowledgeIndex) -> None:
+        self._index = index
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self._index.knows_word(term)
 
 
 class QueryError(ValueError):
@@ -95,36 +105,30 @@ class Searcher:
         self.index = index
         self.embedder = embedder
         self.calibration = calibration or load_calibration()
-        table = index.records
-        self._kinds = table.column("kind").astype(str)
-        self._prior = 1.0 - REPEAT_PENALTY * table.column("record_share").astype(np.float64)
-        self._best_theme = table.column("theme")
-        self._documents = table.column("document").tolist()
-        self._titles = table.column("title").tolist()
+        self._kinds = index.column("kind").astype(str)
+        self._prior = 1.0 - REPEAT_PENALTY * index.column("record_share").astype(np.float64)
+        self._best_theme = index.column("theme")
+        self._documents = index.column("document").tolist()
+        self._titles = index.column("title").tolist()
+        self._regions = index.column("regions").tolist()
         self._is_passage = (self._kinds == "passage").tolist()
         # Name tokens of people (and aliases) and authors' surnames, folded (æ→ae, ø→o, å→a).
         self._name_tokens: list[str] = []
         self._name_rows: list[tuple[int, str]] = []
         for kind in ("person", "literature"):
-            for i in table.rows_of_kind(kind):
-                r = table[i]
+            rows = index.rows_of_kind(kind)
+            for i, r in zip(rows, index.records_at(rows)):
                 names = [r.name, *r.aliases] if kind == "person" else [a.split(",")[0] for a in r.authors if "," in a]
                 for name in names:
                     for token in fold(name).split():
                         if len(token) >= 4:  # as the query's tokens: "døve" is not "Ove"
                             self._name_tokens.append(token)
                             self._name_rows.append((int(i), name))
-        # Document frequency of every keyword term, for the idf that weighs a question's words.
-        scores = index.bm25.scores
-        indptr = np.asarray(scores["indptr"], dtype=np.int64)
-        ends = np.append(indptr[1:], len(scores["data"]))
-        self._df = (ends - indptr)[: len(index.bm25.vocab_dict)]
-        self._n = max(int(scores.get("num_docs", len(table))), 1)
+        self._n = max(len(index), 1)
 
     def idf(self, term: str) -> float | None:
         """The corpus's inverse document frequency of a term (Lucene's, as BM25 uses), None when it never occurs."""
-        t = self.index.bm25.vocab_dict.get(term)
-        df = int(self._df[t]) if t is not None and t < len(self._df) else 0
+        df = self.index.document_frequency(term)
         return math.log(1 + (self._n - df + 0.5) / (df + 0.5)) if df else None
 
     def topic(self, query: str) -> QueryTopic:
@@ -134,21 +138,6 @@ class Searcher:
     @property
     def _row(self) -> dict[str, int]:
         return self.index.rows_by_id
-
-    def _bm25_ranking(self, terms: list[str], depth: int) -> tuple[np.ndarray, np.ndarray]:
-        n = len(self.index.records)
-        if not terms or n == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(n, dtype=np.float32)
-        vocab = self.index.bm25.vocab_dict
-        known = [t for t in terms if t in vocab]
-        if not known:
-            return np.zeros(0, dtype=np.int64), np.zeros(n, dtype=np.float32)
-        scores = self.index.bm25.get_scores(known)
-        hits = np.flatnonzero(scores > 0)
-        if len(hits) > depth:  # only the best ``depth`` need sorting: linear, not n·log n, at a million records
-            hits = hits[np.argpartition(-scores[hits], depth - 1)[:depth]]
-        order = hits[np.lexsort((hits, -scores[hits]))]
-        return order, scores
 
     def _name_ranking(self, query: str) -> tuple[list[int], dict[int, str]]:
         """People and works whose names the query spells, even with a typo or without æøå."""
@@ -163,22 +152,13 @@ class Searcher:
         people = sorted((r for r in scores if self._kinds[r] == "person"), key=lambda r: -scores[r])
         ordered = list(people)
         for row in people:  # a person's own works follow them
-            ordered += [self._row[l] for l in self.index.records[row].links if l in self._row and self._row[l] not in ordered and self._kinds[self._row[l]] == "literature"]
+            ordered += [self._row[l] for l in self.index.record(row).links if l in self._row and self._row[l] not in ordered and self._kinds[self._row[l]] == "literature"]
         ordered += [r for r in sorted(scores, key=lambda r: -scores[r]) if r not in ordered]
         return ordered, names
 
-    def _dense_ranking(self, vector: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray, float]:
-        """Nearest records by cosine, their similarities, and the query's mean similarity to the corpus."""
-        vector = vector.reshape(1, -1)
-        depth = min(depth, self.index.vectors.ntotal)
-        if depth == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), 0.0
-        sims, ids = self.index.vectors.search(vector, depth)
-        keep = ids[0] >= 0
-        return ids[0][keep], sims[0][keep], float(vector[0] @ self.index.centroid)
-
     def search(
-        self, query: str, k: int = 10, kind: str | None = None, mode: str = "hybrid", theme: str | None = None
+        self, query: str, k: int = 10, kind: str | None = None, mode: str = "hybrid", theme: str | None = None,
+        region: str | None = None,
     ) -> list[SearchHit]:
         """The best ``k`` records for ``query``.
 
@@ -188,29 +168,38 @@ class Searcher:
             kind: Only records of this kind.
             mode: "hybrid" (default), or "bm25" / "dense" alone (for evaluation).
             theme: Only records whose best theme is this theme id.
+            region: Only records found in this collection (KS region); None searches all.
 
         Returns:
             Hits, best first.
 
         Raises:
             QueryError: The query is empty or has no words.
+            IndexChanged: A newer version was published (database); open it and ask again.
         """
-        query = check_query(query)
+        with self.index.snapshot():
+            return self._search(check_query(query), k, kind, mode, theme, region)
+
+    def _search(
+        self, query: str, k: int, kind: str | None, mode: str, theme: str | None, region: str | None
+    ) -> list[SearchHit]:
         if kind is not None and kind not in KINDS:
             raise QueryError(f"Ukjent type «{kind}». Velg en av: {', '.join(KINDS)}.")
-        terms = query_terms(query, self.index.lexicon)
-        depth = max(200, 20 * k) if kind is None and theme is None else max(200, 20 * k, 2000)
+        terms = query_terms(query, _Lexicon(self.index))
+        filtered = kind is not None or theme is not None or region is not None
+        depth = max(200, 20 * k, 2000) if filtered else max(200, 20 * k)
         fused: dict[int, float] = {}
         vector = None
-        if mode != "dense":
-            order, scores = self._bm25_ranking(terms, depth)
-            for i in order[:depth]:
-                fused[int(i)] = fused.get(int(i), 0.0) + BM25_WEIGHT * float(scores[i] / scores[order[0]])
+        if mode != "dense" and terms:
+            order, scores = self.index.keyword(terms, depth)
+            for i, score in zip(order, scores):
+                fused[int(i)] = fused.get(int(i), 0.0) + BM25_WEIGHT * float(score / scores[0])
         if mode != "bm25":
             # In hybrid mode an English query is embedded with its Norwegian glossary words beside it.
             bridged = f"{query} {norwegian_equivalents(query)}".strip() if mode == "hybrid" else query
             vector = self.embedder.embed_query(bridged)
-            ids, sims, mean = self._dense_ranking(vector, depth)
+            ids, sims = self.index.nearest(vector, depth)
+            mean = self.index.mean_similarity(vector)
             if len(ids):
                 span = max(float(sims[0]) - mean, 1e-6)
                 for i, sim in zip(ids, sims):
@@ -232,8 +221,12 @@ class Searcher:
             ranked = [(i, s) for i, s in ranked if self._kinds[i] == kind]
         if theme is not None:
             ranked = [(i, s) for i, s in ranked if self._best_theme[i] == theme]
+        if region is not None:
+            ranked = [(i, s) for i, s in ranked if region in self._regions[i].split("|")]
         term_set = set(terms)
-        hits = [self._hit(i, s, term_set, names.get(i)) for i, s in ranked[:k]]
+        rows = [i for i, _ in ranked[:k]]
+        records = dict(zip(rows, self.index.records_at(rows)))
+        hits = [self._hit(records[i], s, term_set, names.get(i)) for i, s in ranked[:k]]
         if mode == "hybrid" and vector is not None:
             hits = self._judge(query, hits, vector, names)
         return hits
@@ -241,18 +234,19 @@ class Searcher:
     def _judge(self, query: str, hits: list[SearchHit], vector: np.ndarray, names: dict[int, str]) -> list[SearchHit]:
         """Each hit with its calibrated relevance, and whether that makes it an answer."""
         topic = self.topic(query)
-        mean = float(vector @ self.index.centroid)
-        rows = self.index.rows_by_id
+        mean = self.index.mean_similarity(vector)
+        rows = [self._row[hit.record.id] for hit in hits]
+        all_terms = self.index.terms(rows)
+        meanings = self.index.vectors(rows) @ vector - mean if rows else np.zeros(0)
         measured = []
-        for hit in hits:
-            row = rows[hit.record.id]
+        for hit, row, terms, meaning in zip(hits, rows, all_terms, meanings):
             spelt = set()
             if row in names:  # the words that spell the name (perhaps misspelt) are found in this hit
                 tokens = fold(names[row]).split()
                 spelt = {c.word for c in topic.concepts
                          if any(fuzz.ratio(fold(c.word), t) >= NAME_CUTOFF for t in tokens)}
-            coverage = topic.coverage(set(self.index.records.terms(row).all), spelt)
-            measured.append((coverage, float(self.index.vector(row) @ vector) - mean, 1.0 if row in names else 0.0))
+            coverage = topic.coverage(set(terms.all), spelt)
+            measured.append((coverage, float(meaning), 1.0 if row in names else 0.0))
         best = max((m[0] for m in measured), default=0.0)
         out = []
         for hit, (coverage, meaning, name) in zip(hits, measured):
@@ -274,8 +268,7 @@ class Searcher:
             decayed.append((i, score))
         return sorted(decayed, key=lambda kv: -kv[1])
 
-    def _hit(self, i: int, score: float, terms: set[str], name: str | None = None) -> SearchHit:
-        record = self.index.records[i]
+    def _hit(self, record: Record, score: float, terms: set[str], name: str | None = None) -> SearchHit:
         words = dict.fromkeys(w.strip(".,:;()«»\"!?") for w in record.title.split() + record.readable_text.split())
         matched = list(dict.fromkeys(w for w in words if w and _word_terms(w) & terms))
         matched = list({w.lower(): w for w in matched}.values())[:5]
@@ -286,8 +279,9 @@ class Searcher:
         shown = shown_themes(record.themes)
         if shown:
             reasons.append("tema " + " / ".join(t.label.split(" – ")[0] for t in shown))
-        linked = [self.index.records[self._row[l]] for l in record.links if l in self._row]
+        linked = self.index.records_at([self._row[l] for l in record.links[:2] if l in self._row])
+        more = sum(l in self._row for l in record.links)
         if linked:
-            reasons.append(f"knyttet til «{linked[0].title[:60]}»" + (f" og {len(linked) - 1} til" if len(linked) > 1 else ""))
+            reasons.append(f"knyttet til «{linked[0].title[:60]}»" + (f" og {more - 1} til" if more > 1 else ""))
         why = "Treff fordi: " + "; ".join(reasons)
         return SearchHit(record=record, score=score, why=why)

@@ -19,12 +19,12 @@ or none, instead of a guess.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from absolutt_kb import config
 from absolutt_kb.embedder import Embedder
 from absolutt_kb.records import Gathering, Passage, Person, PracticeExample, Record, ThemeLink, Work
 from absolutt_kb.text import analyse
@@ -63,7 +63,7 @@ def load_taxonomy(path: Path | None = None) -> list[Theme]:
     """Read the theme file.
 
     Args:
-        path: A theme file; defaults to ``ABSOLUTT_KB_THEMES`` or the bundled one.
+        path: A theme file; defaults to the settings' (``ABSOLUTT_KB_THEMES``) or the bundled one.
 
     Returns:
         The themes, in file order.
@@ -71,7 +71,7 @@ def load_taxonomy(path: Path | None = None) -> list[Theme]:
     Raises:
         TaxonomyError: The file is missing or malformed.
     """
-    path = Path(path or os.environ.get("ABSOLUTT_KB_THEMES") or DEFAULT_TAXONOMY)
+    path = Path(path or config.current().themes_path or DEFAULT_TAXONOMY)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         themes = [

@@ -13,12 +13,13 @@ import hashlib
 import hmac
 import os
 import re
-import shutil
 import tempfile
 import unicodedata
 from dataclasses import dataclass
+from typing import Protocol
 from pathlib import Path
 
+from absolutt_kb import config
 from ingest.readers import SUPPORTED_SUFFIXES
 from ingest.sandbox import ParseLimits, ParserWorker
 
@@ -36,11 +37,8 @@ class UploadResult:
 
 
 def max_upload_bytes() -> int:
-    """The upload size cap: ``ABSOLUTT_KB_MAX_UPLOAD_MB`` megabytes, default 50."""
-    try:
-        return int(float(os.environ.get("ABSOLUTT_KB_MAX_UPLOAD_MB", DEFAULT_MAX_MB)) * 1024 * 1024)
-    except ValueError:
-        return DEFAULT_MAX_MB * 1024 * 1024
+    """The upload size cap: the settings' ``max_upload_mb`` (``ABSOLUTT_KB_MAX_UPLOAD_MB``), default 50."""
+    return int(config.current().max_upload_mb * 1024 * 1024)
 
 
 def password_ok(given: str, configured: str | None) -> bool:
@@ -58,27 +56,70 @@ def safe_name(name: str) -> str:
     return f"{stem[:100]}{suffix.lower()}"
 
 
-def _free_name(corpus_dir: Path, name: str) -> Path:
+class Collection(Protocol):
+    """Where accepted documents go: a corpus folder, or a region's collection in the database."""
+
+    def digest(self, name: str) -> str | None:
+        """The sha256 of the document stored under ``name``, or None."""
+
+    def put(self, name: str, data: bytes) -> None:
+        """Store a new document under ``name``."""
+
+
+class FolderCollection:
+    """A corpus folder (the folder backend): documents are files in it."""
+
+    def __init__(self, corpus_dir: Path) -> None:
+        self.folder = Path(corpus_dir)
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def digest(self, name: str) -> str | None:
+        path = self.folder / name
+        return _digest(path.read_bytes()) if path.exists() else None
+
+    def put(self, name: str, data: bytes) -> None:
+        path = self.folder / name
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+
+
+class RegionCollection:
+    """One region's documents in a database: stored as ``region/name``, shown as ``name``."""
+
+    def __init__(self, store, region: str) -> None:  # noqa: ANN001 - a PostgresStore
+        self.store = store
+        self.region = region
+
+    def digest(self, name: str) -> str | None:
+        return self.store.document_digest(f"{self.region}/{name}")
+
+    def put(self, name: str, data: bytes) -> None:
+        self.store.add_document(f"{self.region}/{name}", self.region, data)
+
+
+def _free_name(collection: Collection, name: str) -> str:
     stem, suffix = os.path.splitext(name)
     n = 2
-    candidate = corpus_dir / name
-    while candidate.exists():
-        candidate = corpus_dir / f"{stem}-{n}{suffix}"
+    candidate = name
+    while collection.digest(candidate) is not None:
+        candidate = f"{stem}-{n}{suffix}"
         n += 1
     return candidate
 
 
 def add_documents(
-    files: list[tuple[str, bytes]], corpus_dir: Path, max_bytes: int | None = None, limits: ParseLimits | None = None
+    files: list[tuple[str, bytes]], target: Collection | Path, max_bytes: int | None = None,
+    limits: ParseLimits | None = None,
 ) -> list[UploadResult]:
-    """Check each file and add the readable ones to ``corpus_dir``.
+    """Check each file and add the readable ones to a collection.
 
     The check reads each file in the same child process, with the same time and memory limits, as ingest:
     a hostile file costs the server nothing.
 
     Args:
         files: (file name, content) pairs as uploaded.
-        corpus_dir: The corpus folder.
+        target: The collection, or a corpus folder.
         max_bytes: Size cap per file; defaults to ``max_upload_bytes()``.
         limits: Time and memory one file may take to read; defaults to ingest's.
 
@@ -86,10 +127,9 @@ def add_documents(
         One result per file, in order, with a Norwegian reason for each refusal.
     """
     max_bytes = max_upload_bytes() if max_bytes is None else max_bytes
-    corpus_dir = Path(corpus_dir)
-    corpus_dir.mkdir(parents=True, exist_ok=True)
+    collection = FolderCollection(target) if isinstance(target, (str, Path)) else target
     results = []
-    with tempfile.TemporaryDirectory(prefix="opplasting-") as scratch, ParserWorker(limits=limits or ParseLimits()) as worker:
+    with tempfile.TemporaryDirectory(prefix="opplasting-") as scratch, ParserWorker(limits=limits or config.parse_limits()) as worker:
         for original, data in files:
             name = safe_name(original)
             if Path(name).suffix not in SUPPORTED_SUFFIXES:
@@ -105,13 +145,12 @@ def add_documents(
             if not report.ok:
                 results.append(UploadResult(original, False, report.reason))
                 continue
-            existing = corpus_dir / name
-            if existing.exists() and _digest(existing.read_bytes()) == _digest(data):
+            if collection.digest(name) == _digest(data):
                 results.append(UploadResult(original, True, "finnes allerede i samlingen", stored_as=name))
                 continue
-            target = _free_name(corpus_dir, name)
-            shutil.move(str(staged), target)
-            results.append(UploadResult(original, True, "lagt til", stored_as=target.name))
+            stored = _free_name(collection, name)
+            collection.put(stored, data)
+            results.append(UploadResult(original, True, "lagt til", stored_as=stored))
     return results
 
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from absolutt_kb import evaluation, search, text  # noqa: E402
 from absolutt_kb.build import ingest_corpus  # noqa: E402
-from absolutt_kb.config import Settings  # noqa: E402
+from absolutt_kb import config  # noqa: E402
 from absolutt_kb.embedder import make_embedder  # noqa: E402
 
 class _NoStemmer:
@@ -58,7 +58,7 @@ def _clear_caches() -> None:
 
 
 def main() -> int:
-    settings = Settings.from_env()
+    settings = config.current()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=str(settings.corpus_dir))
     parser.add_argument("--queries", default="../shared/eval/queries.jsonl")

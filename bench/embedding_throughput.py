@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from absolutt_kb.embedder import make_embedder  # noqa: E402
-from absolutt_kb.index import index_text  # noqa: E402
+from absolutt_kb.indexing import index_text  # noqa: E402
 from absolutt_kb.merge import merge_records  # noqa: E402
 from ingest.pipeline import extract_document  # noqa: E402
 from ingest.readers import read_document  # noqa: E402

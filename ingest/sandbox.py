@@ -12,7 +12,6 @@ goes on. Page and character caps live in the readers.
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 import resource
 import sys
 from collections import Counter
@@ -51,8 +50,8 @@ class FileReport:
 class ParseLimits:
     """How much one file may cost to parse."""
 
-    seconds: float = float(os.environ.get("ABSOLUTT_KB_PARSE_SECONDS", "120"))
-    memory_mb: int = int(os.environ.get("ABSOLUTT_KB_PARSE_MEMORY_MB", "3072"))
+    seconds: float = 120.0
+    memory_mb: int = 3072
 
 
 def parse_file(

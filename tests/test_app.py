@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
+
+from absolutt_kb import config
 from docx import Document
 from streamlit.testing.v1 import AppTest
 
@@ -34,6 +36,7 @@ def ocr_index(embedder, tmp_path_factory):
 @pytest.fixture()
 def app(built, monkeypatch):
     monkeypatch.setenv("ABSOLUTT_KB_INDEX", str(built.index_dir))
+    config.reload()
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
     return at
@@ -143,7 +146,7 @@ def test_theme_page_counts_and_lists_records_of_a_theme(app, built):
     assert not app.exception
     assert app.title[0].value == "Programtemaer"
     counts = app.dataframe[0].value
-    assert counts["Totalt"].sum() == sum(1 for r in built.index.records if r.themes)
+    assert counts["Totalt"].sum() == sum(1 for r in built.index.all_records() if r.themes)
     assert "poster:" in _texts(app)
     (chart,) = app.get("vega_lite_chart")  # the picture: records per theme, by kind
     assert "Antall poster" in chart.proto.spec
@@ -151,6 +154,7 @@ def test_theme_page_counts_and_lists_records_of_a_theme(app, built):
 
 def test_a_scanned_document_is_shown_repaired_with_the_original_a_click_away(ocr_index, monkeypatch):
     monkeypatch.setenv("ABSOLUTT_KB_INDEX", str(ocr_index))
+    config.reload()
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
     at.text_input[0].input("verktøy for læringsmiljø").run()
@@ -204,6 +208,7 @@ def test_upload_asks_for_the_password_and_refuses_a_wrong_one(app):
 
 def test_missing_index_says_how_to_build_it(tmp_path, monkeypatch):
     monkeypatch.setenv("ABSOLUTT_KB_INDEX", str(tmp_path / "none"))
+    config.reload()
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert not at.exception
@@ -223,6 +228,7 @@ def test_a_damaged_index_shows_the_previous_generation_with_a_warning(built, cor
     ingest_corpus(corpus, index_dir, embedder)
     (current_generation(index_dir) / "records.arrow").write_bytes(b"skadet")
     monkeypatch.setenv("ABSOLUTT_KB_INDEX", str(index_dir))
+    config.reload()
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
     at.text_input[0].input("foreldresamarbeid").run()

@@ -43,7 +43,7 @@ def test_search_json_hits_carry_the_contract_fields(built, capsys):
     assert main(["search", "tidlig", "innsats", "i", "barnehagen", "--index", str(built.index_dir), "--json"]) == 0
     hits = json.loads(capsys.readouterr().out)
     assert hits and RECORD_KEYS | {"score"} <= set(hits[0])
-    assert set(hits[0]["source"]) == {"document", "locator"}
+    assert set(hits[0]["source"]) == {"document", "locator", "region"} and hits[0]["source"]["region"] == "felles"
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
     people = [h for h in hits if h["kind"] == "person"]
     assert people and people[0]["name"] == "Kari Nordvik"
@@ -92,7 +92,7 @@ def test_every_command_has_help_text():
     parser = build_parser(Settings())
     sub = next(a for a in parser._actions if a.dest == "command")
     summaries = {action.dest: action.help for action in sub._choices_actions}
-    assert set(summaries) == {"ingest", "search", "records", "eval"} and all(summaries.values())
+    assert set(summaries) == {"ingest", "search", "records", "eval", "db", "admin"} and all(summaries.values())
     for name, command in sub.choices.items():
         assert all(action.help for action in command._actions if action.dest != "help"), name
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from absolutt_kb import config
+
 from absolutt_kb.build import NothingToIndex, ingest_corpus
 from ingest.readers import decode_text, read_document
 
@@ -17,11 +19,12 @@ TEXT = "Samling om {word} i oppveksten. Kommunene deler erfaringer om {word} og 
 def rules_only(monkeypatch):
     """These tests are about files, not names: the list rules are enough and quicker."""
     monkeypatch.setenv("ABSOLUTT_KB_NAMES", "0")
+    config.reload()
 
 
 def ingest(corpus: Path, tmp_path: Path, embedder):  # noqa: ANN001
     report = ingest_corpus(corpus, tmp_path / "index", embedder)
-    return report, list(report.index.records)
+    return report, list(report.index.all_records())
 
 
 def test_documents_with_the_same_name_stem_are_all_kept(tmp_path, embedder):
@@ -119,7 +122,7 @@ def test_a_failed_parse_is_not_remembered_and_passes_with_normal_limits(tmp_path
     assert not next(r for r in files if r.document == "treg.txt").ok
     report = ingest_corpus(corpus, tmp_path / "index", embedder)
     assert all(r.ok for r in report.files), [r.line() for r in report.files]
-    assert any("tidsgrense" in r.text for r in report.index.records)
+    assert any("tidsgrense" in r.text for r in report.index.all_records())
 
 
 def test_an_edited_document_cache_entry_is_not_used(tmp_path, embedder):
@@ -130,6 +133,6 @@ def test_an_edited_document_cache_entry_is_not_used(tmp_path, embedder):
     for entry in (tmp_path / "index" / "documents").glob("*.json"):
         entry.write_text(entry.read_text(encoding="utf-8").replace("trivsel", "forfalsket"), encoding="utf-8")
     (corpus / "ny.txt").write_text(TEXT.format(word="inkludering"), encoding="utf-8")  # something to rebuild for
-    records = ingest_corpus(corpus, tmp_path / "index", embedder).index.records
+    records = ingest_corpus(corpus, tmp_path / "index", embedder).index.all_records()
     assert not any("forfalsket" in r.text for r in records)
     assert any("trivsel" in r.text for r in records)

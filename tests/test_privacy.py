@@ -7,6 +7,8 @@ import shutil
 
 import pytest
 
+from absolutt_kb import config
+
 from absolutt_kb.build import ingest_corpus
 from absolutt_kb.privacy import EMAIL_HIDDEN, PHONE_HIDDEN, PrivacyError, hide_contacts, load_rules
 from absolutt_kb.search import Searcher
@@ -49,15 +51,16 @@ def corpus(tmp_path):
 
 
 def _all_text(index) -> str:  # noqa: ANN001
-    return json.dumps([r.to_dict() for r in index.records], ensure_ascii=False)
+    return json.dumps([r.to_dict() for r in index.all_records()], ensure_ascii=False)
 
 
 def test_suppressed_person_is_gone_from_records_and_search_and_stays_gone(corpus, embedder, tmp_path, monkeypatch):
     privacy = tmp_path / "privacy.json"
     monkeypatch.setenv("ABSOLUTT_KB_PRIVACY", str(privacy))
+    config.reload()
     index_dir = tmp_path / "index"
     before = ingest_corpus(corpus, index_dir, embedder)
-    people = {r.id for r in before.index.records if r.kind == "person"}
+    people = {r.id for r in before.index.all_records() if r.kind == "person"}
     assert "person:mari-skog" in people
     text = _all_text(before.index)
     assert "mari.skog@fjelldal" not in text and "91 23 45 67" not in text and EMAIL_HIDDEN in text
@@ -72,7 +75,7 @@ def test_suppressed_person_is_gone_from_records_and_search_and_stays_gone(corpus
     text = _all_text(after.index)
     assert "Mari Skog" not in text and "[navn fjernet]" in text
     assert "post@fjelldal.kommune.no" in text and "mari.skog" not in text
-    berge = after.index.by_id["person:olav-berge"]
+    berge = after.index.find("person:olav-berge")
     assert berge.affiliation == "KS Nord-Norge"
     hits = Searcher(after.index, embedder).search("Mari Skog", k=10)
     assert all("Mari Skog" not in h.record.text and h.record.id != "person:mari-skog" for h in hits)
@@ -100,6 +103,7 @@ def test_phone_numbers_in_every_common_form_and_national_identity_numbers_are_hi
 
 def test_a_hidden_number_never_survives_in_a_record_id(tmp_path, embedder, monkeypatch):
     monkeypatch.setenv("ABSOLUTT_KB_NAMES", "0")
+    config.reload()
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "praksis.md").write_text(
@@ -109,7 +113,8 @@ def test_a_hidden_number_never_survives_in_a_record_id(tmp_path, embedder, monke
         encoding="utf-8",
     )
     monkeypatch.setenv("ABSOLUTT_KB_PRIVACY", str(tmp_path / "privacy.json"))
-    records = ingest_corpus(corpus, tmp_path / "index", embedder).index.records
+    config.reload()
+    records = ingest_corpus(corpus, tmp_path / "index", embedder).index.all_records()
     assert any(r.kind == "practice" and "Tromsø" in r.title for r in records)
     for r in records:
         assert "912" not in r.id and "912-34-567" not in r.text, r.id
@@ -136,13 +141,14 @@ Kvernhusvik, Sunniva (2021). Elevråd som virker. Bergen: Fagbokforlaget.
 def test_a_suppressed_name_is_gone_from_every_file_of_the_index_in_every_form(tmp_path, embedder, monkeypatch):
     privacy = tmp_path / "privacy.json"
     monkeypatch.setenv("ABSOLUTT_KB_PRIVACY", str(privacy))
+    config.reload()
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "kvernhusvik-skolemiljodag.md").write_text(SUPPRESSED, encoding="utf-8")
     (corpus / "fjelldal.md").write_text(DOCUMENT, encoding="utf-8")
     index_dir = tmp_path / "index"
     before = ingest_corpus(corpus, index_dir, embedder)
-    assert "person:sunniva-kvernhusvik" in {r.id for r in before.index.records}
+    assert "person:sunniva-kvernhusvik" in {r.id for r in before.index.all_records()}
 
     privacy.write_text(json.dumps({"suppressed_people": ["person:sunniva-kvernhusvik"]}), encoding="utf-8")
     after = ingest_corpus(corpus, index_dir, embedder)
@@ -153,6 +159,6 @@ def test_a_suppressed_name_is_gone_from_every_file_of_the_index_in_every_form(tm
     text = _all_text(after.index)
     assert text.count("[navn fjernet]") >= 5 and "Olav Berge" in text
     assert "Elevråd som virker" in text  # the work stays, without the name
-    assert any("[navn fjernet]" in r.source.document for r in after.index.records)  # the file name shown
+    assert any("[navn fjernet]" in r.source.document for r in after.index.all_records())  # the file name shown
     hits = Searcher(after.index, embedder).search("Kvernhusvik", k=10)
     assert all("kvernhusvik" not in json.dumps(h.record.to_dict()).lower() for h in hits)

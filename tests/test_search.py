@@ -8,8 +8,9 @@ from absolutt_kb.search import QueryError, Searcher
 
 
 @pytest.fixture(scope="module")
-def searcher(built, embedder):
-    return Searcher(built.index, embedder)
+def searcher(built_any, embedder):
+    """Search over the fixture corpus, on the folder backend and on PostgreSQL."""
+    return Searcher(built_any.index, embedder)
 
 
 def test_misspelt_name_without_ae_oe_aa_finds_the_person_and_their_work(searcher):

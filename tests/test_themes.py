@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from absolutt_kb import config
+
 import numpy as np
 
 from absolutt_kb.records import Passage, Person, Source
@@ -21,7 +23,7 @@ def test_bundled_taxonomy_has_the_four_programme_themes():
 
 
 def test_every_record_has_every_theme_scored_best_first_with_evidence(built):
-    for record in built.index.records:
+    for record in built.index.all_records():
         scores = [link.score for link in record.themes]
         assert {link.id for link in record.themes} == IDS
         assert scores == sorted(scores, reverse=True)
@@ -30,7 +32,7 @@ def test_every_record_has_every_theme_scored_best_first_with_evidence(built):
 
 def _linked_with_corpus(built, embedder, extra: list, themes=None) -> list:  # noqa: ANN001
     """Theme links of extra records, scored together with the fixture corpus (as an ingest does)."""
-    records = list(built.index.records) + extra
+    records = list(built.index.all_records()) + extra
     vectors = np.vstack([np.asarray(built.index.embeddings, dtype=np.float32),
                          embedder.embed_passages([r.text for r in extra])])
     return ThemeLinker(themes or load_taxonomy(), embedder).link_all(records, vectors)[-len(extra):]
@@ -61,6 +63,7 @@ def test_a_region_can_edit_the_taxonomy_without_code(built, tmp_path, monkeypatc
         {"id": "roller-og-ansvar", "label": "Roller og ansvar", "description": "Ansvar og roller"},
     ]}), encoding="utf-8")
     monkeypatch.setenv("ABSOLUTT_KB_THEMES", str(custom))
+    config.reload()
     themes = load_taxonomy()
     assert [t.id for t in themes] == ["friluftsliv", "roller-og-ansvar"]
     text = "Barnehagen går på tur i skogen hver uke"
@@ -92,7 +95,7 @@ def test_a_record_with_a_flat_score_shows_no_single_guessed_theme(built, embedde
     nameless = _person("Ola Topicless", ())
     links = _linked_with_corpus(built, embedder, [nameless])[0]
     assert shown_themes(links) == ()  # nothing it is about: no theme shown
-    for record in built.index.records:
+    for record in built.index.all_records():
         lead = record.themes[0].score - record.themes[1].score
         shown = shown_themes(record.themes)
         if lead < MARGIN:

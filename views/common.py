@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from absolutt_kb import config
 from absolutt_kb.config import Settings
-from absolutt_kb.embedder import EmbedderUnavailable, make_embedder
-from absolutt_kb.generations import current_generation
-from absolutt_kb.index import IndexUnusable, load_index
+from absolutt_kb.embedder import EmbedderUnavailable
+from absolutt_kb.manifest import IndexUnusable
 from absolutt_kb.markdown import escape
 from absolutt_kb.records import KIND_LABELS, Person, Record
-from absolutt_kb.search import Searcher
+from absolutt_kb.search import SearchHit, Searcher
+from absolutt_kb.storage import IndexChanged, open_searchable, open_store
 from absolutt_kb.suggestions import Suggester
 from absolutt_kb.themes import shown_themes
 
@@ -34,27 +35,29 @@ PAGES = {
 
 
 @st.cache_resource(show_spinner="Laster kunnskapsbasen …")
-def _searcher(index_dir: str, model: str, generation: str) -> Searcher:
-    """The index and model, loaded once per process (and again when the index is rebuilt)."""
-    return Searcher(load_index(index_dir), make_embedder(model))
+def _searcher(index: str, model: str, version: str) -> Searcher:
+    """The index and model, opened once per process and version (a new version, after an upload, opens afresh)."""
+    return Searcher(*open_searchable(settings()))
 
 
 def settings() -> Settings:
-    """The app's settings (from ``ABSOLUTT_KB_*``)."""
-    return Settings.from_env()
+    """The app's settings, read once per process (``ABSOLUTT_KB_*``)."""
+    return config.current()
 
 
-def _generation(index_dir) -> str:  # noqa: ANN001
-    """The index generation in use: a new one (after an upload or ingest) loads afresh."""
-    folder = current_generation(index_dir)
-    return folder.name if folder is not None else "none"
+def _version() -> str:
+    """The version of the knowledge base now published (cheap: a pointer file or one row)."""
+    try:
+        return open_store(settings()).current_version() or "none"
+    except IndexUnusable:
+        return "none"
 
 
 def searcher() -> Searcher:
     """The loaded knowledge base, or a clear message and the page stops."""
-    config = settings()
+    chosen = settings()
     try:
-        loaded = _searcher(str(config.index_dir), config.model, _generation(config.index_dir))
+        loaded = _searcher(chosen.index, chosen.model, _version())
     except (IndexUnusable, EmbedderUnavailable) as exc:
         st.error(str(exc))
         st.stop()
@@ -63,21 +66,35 @@ def searcher() -> Searcher:
     return loaded
 
 
+def search(query: str, **options: object) -> list[SearchHit]:
+    """Search the newest version: when another server publishes one in the middle, open it and ask again."""
+    try:
+        return searcher().search(query, **options)
+    except IndexChanged:
+        reload()
+        return searcher().search(query, **options)
+
+
 @st.cache_resource(show_spinner=False)
-def _suggester(index_dir: str, model: str, generation: str) -> Suggester:
-    return Suggester(_searcher(index_dir, model, generation))
+def _suggester(index: str, model: str, version: str) -> Suggester:
+    return Suggester(_searcher(index, model, version))
 
 
 def suggester() -> Suggester:
     """What offers the nearest themes, people and documents when nothing answers (theme vectors embedded once)."""
-    config = settings()
-    return _suggester(str(config.index_dir), config.model, _generation(config.index_dir))
+    chosen = settings()
+    return _suggester(chosen.index, chosen.model, _version())
 
 
 def reload() -> None:
     """Forget the loaded knowledge base, so the next page load reads the new index."""
     _searcher.clear()
     _suggester.clear()
+
+
+def region_label(region: str) -> str:
+    """A collection's name as people read it ("felles" is the material every region shares)."""
+    return "Felles (nasjonalt)" if region == config.DEFAULT_REGION else region
 
 
 def badges(record: Record) -> None:
@@ -108,7 +125,8 @@ def card(record: Record, why: str = "", *, key: str = "") -> None:
         st.markdown(f"**{escape(record.title)}**")
         badges(record)
         record_text(record)
-        st.caption(f"Kilde: {escape(record.source.document)}, {escape(record.source.locator)}")
+        region = f" · Region: {escape(', '.join(region_label(r) for r in record.regions))}" if record.regions else ""
+        st.caption(f"Kilde: {escape(record.source.document)}, {escape(record.source.locator)}{region}")
         if why:
             st.caption(escape(why))
         with st.container(horizontal=True, gap="small"):

@@ -9,8 +9,8 @@ from absolutt_kb.markdown import escape
 from views.common import searcher
 
 kb = searcher()
-documents = sorted({r.source.document for r in kb.index.records})
-record = kb.index.by_id.get(st.query_params.get("id", ""))
+documents = kb.index.documents()
+record = kb.index.find(st.query_params.get("id", ""))
 wanted = record.source.document if record else st.query_params.get("doc")
 document = st.selectbox("Dokument", documents, index=documents.index(wanted) if wanted in documents else 0)
 st.title(document)

@@ -9,19 +9,19 @@ from absolutt_kb.bibliography import apa, to_bibtex, to_csv, to_ris
 from absolutt_kb.browse import primary_theme
 from absolutt_kb.markdown import escape
 from absolutt_kb.records import Work
-from views.common import badges, searcher
+from views.common import badges, search, searcher
 
 kb = searcher()
 st.title("Litteratur")
 st.caption("Litteratur fra programmets lister og dokumenter. Kopier en referanse, eller last ned lista.")
-works = sorted(kb.index.records.of_kind("literature"), key=lambda w: (w.authors[:1], w.year or 0))
+works = sorted(kb.index.of_kind("literature"), key=lambda w: (w.authors[:1], w.year or 0))
 themes = {r.themes[0].id: r.themes[0].label for r in works if r.themes}
 
 col1, col2 = st.columns([2, 1])
 words = col1.text_input("Søk i litteraturen", placeholder="For eksempel: skoleeier, ledelse, Fullan")
 theme = col2.selectbox("Programtema", [None, *sorted(themes)], format_func=lambda t: "Alle temaer" if t is None else themes[t])
 if words.strip():
-    found = {h.record.id for h in kb.search(words, k=len(works) or 1, kind="literature", mode="bm25")} if any(c.isalnum() for c in words) else set()
+    found = {h.record.id for h in search(words, k=len(works) or 1, kind="literature", mode="bm25")} if any(c.isalnum() for c in words) else set()
     works = [w for w in works if w.id in found]
 if theme:
     works = [w for w in works if primary_theme(w) == theme]

@@ -19,7 +19,8 @@ ROLES = {
 }
 
 kb = searcher()
-people = sorted(kb.index.records.of_kind("person"), key=lambda p: p.name)
+people = sorted(kb.index.of_kind("person"), key=lambda p: p.name)
+by_id = {p.id: p for p in people}
 if not people:
     st.info("Kunnskapsbasen har ingen personer ennå.")
     st.stop()
@@ -27,10 +28,10 @@ ids = [p.id for p in people]
 wanted = st.query_params.get("id")
 chosen = st.selectbox(
     "Person", ids, index=ids.index(wanted) if wanted in ids else 0,
-    format_func=lambda i: kb.index.by_id[i].name, help="Skriv for å søke i navnene.",
+    format_func=lambda i: by_id[i].name, help="Skriv for å søke i navnene.",
 )
 st.query_params["id"] = chosen
-person: Person = kb.index.by_id[chosen]
+person: Person = by_id[chosen]
 
 st.title(person.name)
 badges(person)

