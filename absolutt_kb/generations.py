@@ -207,25 +207,31 @@ def _write_durably(path: Path, text: str) -> None:
 
 
 def publish(index_dir: Path, generation: Path, *, keep_previous: bool = True) -> None:
-    """Seal ``generation``, make it current (atomically), then keep it and the newest other complete one."""
+    """Seal ``generation``, make it current (atomically), then keep it and the one that was current before."""
     index_dir = Path(index_dir)
     seal(generation)
+    before = current_generation(index_dir)
     _write_durably(index_dir / POINTER, generation.name + "\n")
-    prune(index_dir, keep_previous=keep_previous)
+    prune(index_dir, keep_previous=keep_previous, previous=before)
 
 
-def prune(index_dir: Path, *, keep_previous: bool = True) -> None:
-    """Keep the current generation and the newest other complete one; remove the rest.
+def prune(index_dir: Path, *, keep_previous: bool = True, previous: Path | None = None) -> None:
+    """Keep the current generation and the one readers had before it; remove the rest.
 
-    Unfinished and damaged folders are never kept, whatever their number, so
-    the generation kept beside the current one is always one that can be used.
-    With ``keep_previous`` False only the current one is kept. The caller holds
-    the writer lock.
+    The one kept beside the current one is ``previous`` (what ``CURRENT`` named
+    before the switch) when it is complete, else the newest other complete
+    one. A generation that was sealed but never made current (its writer died
+    between the seal and the switch) is not "previous", however new. Unfinished
+    and damaged folders are never kept, so the generation kept beside the
+    current one is always one that can be used. With ``keep_previous`` False
+    only the current one is kept. The caller holds the writer lock.
     """
     current = current_generation(index_dir)
     if current is None or not current.is_dir():
         return
-    keep = {current, newest_complete(index_dir, besides=current) if keep_previous else None}
+    if previous is not None and (previous == current or not is_complete(previous)):
+        previous = None
+    keep = {current, (previous or newest_complete(index_dir, besides=current)) if keep_previous else None}
     for folder in generations(index_dir):
         if folder not in keep:
             shutil.rmtree(folder, ignore_errors=True)

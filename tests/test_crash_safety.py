@@ -22,6 +22,7 @@ from absolutt_kb.build import ingest_corpus
 from absolutt_kb.cli import main
 from absolutt_kb.generations import SEAL, current_generation, generations, is_complete
 from absolutt_kb.manifest import IndexUnusable
+from absolutt_kb.storage import IndexChanged, open_store
 from absolutt_kb.storage.folder import load_index
 from absolutt_kb.search import Searcher
 from tests.conftest import FIXTURES, REPO
@@ -192,6 +193,18 @@ def test_an_unfinished_generation_is_never_kept_as_previous(built, corpus_dir, e
     assert sorted(generations(index_dir)) == sorted([good, newest]) and all(is_complete(g) for g in (good, newest))
 
 
+def test_a_sealed_generation_that_never_became_current_is_not_kept_as_previous(built, corpus_dir, embedder, tmp_path):
+    corpus, index_dir, _first = _two_generations(built, corpus_dir, embedder, tmp_path)
+    good = current_generation(index_dir)
+    # What a kill between the seal and the switch of CURRENT leaves: a newer, complete generation nobody read.
+    orphan = index_dir / f"gen-{int(good.name[4:]) + 1:06d}"
+    shutil.copytree(good, orphan)
+    assert is_complete(orphan) and current_generation(index_dir) == good
+    _append(corpus, 2)
+    newest = ingest_corpus(corpus, index_dir, embedder).index.folder
+    assert sorted(generations(index_dir)) == sorted([good, newest])  # the one readers had is kept, not the orphan
+
+
 def test_a_damaged_current_generation_falls_back_to_the_previous_one_and_ingest_keeps_the_intact_one(
     built, corpus_dir, embedder, tmp_path, capsys
 ):
@@ -247,28 +260,30 @@ def test_a_flipped_bit_in_the_pointer_or_manifest_gives_a_message_and_the_writer
     assert "Advarsel" not in capsys.readouterr().err
 
 
-def test_four_searching_threads_during_five_ingests(corpus_dir, embedder, tmp_path):
+def test_four_searching_threads_during_five_ingests(corpus_dir, embedder, tmp_path, index_location):
     corpus = tmp_path / "corpus"
     shutil.copytree(corpus_dir, corpus)
-    index_dir = tmp_path / "index"
-    ingest_corpus(corpus, index_dir, embedder)
+    ingest_corpus(corpus, index_location, embedder)
+    store = open_store(config.current().with_changes(index=index_location))
     stop = threading.Event()
     errors: list[BaseException] = []
-    served = [0] * 4
+    served, reopened = [0] * 4, [0] * 4
     questions = ["tidlig innsats", "hvem kan snakke om foreldresamarbeid?", "lærende nettverk", "skolemiljø elevrådet"]
 
     def search(worker: int) -> None:
         open_index, searcher = None, None
         while not stop.is_set():
             try:
-                current = current_generation(index_dir)
-                if open_index is None or open_index.folder != current:
-                    open_index = load_index(index_dir)
+                if open_index is None or open_index.version != store.current_version():
+                    open_index = store.open(model=embedder.name)
                     searcher = Searcher(open_index, embedder)
                 hits = searcher.search(questions[(served[worker] + worker) % 4], k=5)
                 ids = set(open_index.rows_by_id)
-                assert hits and all(h.record.id in ids for h in hits)  # every answer from one generation
+                assert hits and all(h.record.id in ids for h in hits)  # every answer from one version
                 served[worker] += 1
+            except IndexChanged:  # a database version was published mid-way: open it and ask again
+                open_index = None
+                reopened[worker] += 1
             except BaseException as exc:  # noqa: BLE001 - collected and reported below
                 errors.append(exc)
                 return
@@ -278,13 +293,14 @@ def test_four_searching_threads_during_five_ingests(corpus_dir, embedder, tmp_pa
         t.start()
     for n in range(5):
         _append(corpus, n)
-        ingest_corpus(corpus, index_dir, embedder, wait_seconds=60)
+        ingest_corpus(corpus, index_location, embedder, wait_seconds=60)
     stop.set()
     for t in threads:
         t.join(timeout=60)
     assert not errors, errors[:3]
     assert all(count > 0 for count in served), served
-    print(f"searches served during 5 ingests: {sum(served)}")
+    print(f"searches served during 5 ingests ({'database' if index_location.startswith('postgresql') else 'folder'}): "
+          f"{sum(served)}, reopened after a new version mid-search: {sum(reopened)}")
 
 
 @pytest.mark.parametrize("damage", ["pointer", "manifest"])
