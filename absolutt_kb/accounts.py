@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 if TYPE_CHECKING:
+    from absolutt_kb.records import Person
     from absolutt_kb.storage.postgres import PostgresStore
 
 MIN_PASSWORD = 12
@@ -81,3 +82,15 @@ def log_in(store: PostgresStore, username: str, password: str) -> Administrator 
         conn.execute("UPDATE administrators SET password_hash = %s WHERE username = %s",
                      (_HASHER.hash(password), username.strip()))
     return Administrator(username.strip(), row[0])
+
+
+def remove_person(store: PostgresStore, admin: Administrator, person: Person) -> None:
+    """Record an administrator's removal of a person found in their region; the next ingest applies it everywhere.
+
+    Raises:
+        AccountError: The person is not found in the administrator's region.
+    """
+    if admin.region not in person.regions:
+        raise AccountError(f"{person.name} er ikke nevnt i regionen «{admin.region}»; bare en administrator "
+                           f"for {', '.join(person.regions) or 'regionen personen er nevnt i'} kan fjerne personen.")
+    store.add_privacy_rule(person.id, "suppress", admin.region, admin.username)

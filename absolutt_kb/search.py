@@ -20,10 +20,10 @@ from rapidfuzz import fuzz, process
 
 from absolutt_kb.embedder import Embedder
 from absolutt_kb.glossary import norwegian_equivalents
-from absolutt_kb.storage.base import KnowledgeIndex
 from absolutt_kb.intent import wanted_kinds
 from absolutt_kb.records import KINDS, Record
 from absolutt_kb.relevance import Calibration, QueryTopic, load_calibration, query_topic
+from absolutt_kb.storage.base import KnowledgeIndex
 from absolutt_kb.text import STOPWORDS, analyse, query_terms
 from absolutt_kb.themes import shown_themes
 from ingest.names import fold

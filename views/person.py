@@ -9,7 +9,7 @@ from absolutt_kb.browse import linked_records, related_people
 from absolutt_kb.markdown import escape
 from absolutt_kb.records import Person
 from absolutt_kb.themes import shown_themes
-from views.common import PAGES, badges, searcher
+from views.common import PAGES, badges, region_label, searcher
 
 ROLES = {
     "resource_person": "Ressursperson",
@@ -40,6 +40,8 @@ col1.markdown(f"**Tilhørighet:** {escape(person.affiliation) or 'ikke oppgitt'}
 col1.markdown(f"**Rolle:** {ROLES.get(person.role, escape(person.role))}")
 if person.aliases:
     col1.markdown(f"**Også skrevet:** {escape(', '.join(person.aliases))}")
+if person.regions:
+    col1.markdown(f"**Region:** {escape(', '.join(region_label(r) for r in person.regions))}")
 if person.topics:
     col2.markdown("**Tema for innlegg**")
     for topic in person.topics:

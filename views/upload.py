@@ -116,10 +116,12 @@ if people:
     if st.button("Fjern personen", disabled=not (chosen and sure)):
         try:
             if config.uses_database:
-                store.add_privacy_rule(chosen, "suppress", admin.region, admin.username)
+                from absolutt_kb.accounts import remove_person
+
+                remove_person(store, admin, next(p for p in people if p.id == chosen))
             else:
                 suppress_in_file(chosen)
-        except PrivacyError as exc:
+        except (PrivacyError, ValueError) as exc:
             st.error(escape(str(exc)))
             st.stop()
         if _rebuild("Fjerner personen …") is not None:

@@ -20,7 +20,6 @@ import functools
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-
 from pathlib import Path
 
 import numpy as np

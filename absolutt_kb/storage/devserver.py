@@ -49,6 +49,21 @@ def url(data: Path = DEFAULT_DATA, database: str = DATABASE) -> str | None:
     return info.get_uri(database=database)
 
 
+def running(data: Path = DEFAULT_DATA) -> str:
+    """Start the development server unless it runs; the URL of its maintenance database ``postgres``.
+
+    Raises:
+        DevServerError: The server could not be started.
+    """
+    package = _package()
+    data = Path(data).resolve()
+    try:
+        server = package.get_server(data, cleanup_mode=None)  # keeps running when this process ends
+        return server.get_uri("postgres")
+    except (OSError, subprocess.SubprocessError, AssertionError) as exc:
+        raise DevServerError(f"PostgreSQL kunne ikke startes i «{data}» ({type(exc).__name__}: {exc}).") from exc
+
+
 def start(data: Path = DEFAULT_DATA, database: str = DATABASE) -> str:
     """Start the development server (or find it running), make sure the database exists with its schema.
 
@@ -58,14 +73,8 @@ def start(data: Path = DEFAULT_DATA, database: str = DATABASE) -> str:
     Raises:
         DevServerError: The server could not be started.
     """
-    package = _package()
-    data = Path(data).resolve()
-    try:
-        server = package.get_server(data, cleanup_mode=None)  # keeps running when this process ends
-        create_database(server.get_uri("postgres"), database)
-        address = server.get_uri(database)
-    except (OSError, subprocess.SubprocessError, AssertionError) as exc:
-        raise DevServerError(f"PostgreSQL kunne ikke startes i «{data}» ({type(exc).__name__}: {exc}).") from exc
+    create_database(running(data), database)
+    address = _package().get_server(Path(data).resolve(), cleanup_mode=None).get_uri(database)
     from absolutt_kb.storage.postgres import _migrated
 
     _migrated(address)

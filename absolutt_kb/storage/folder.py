@@ -36,8 +36,8 @@ import numpy as np
 import pyarrow as pa
 
 from absolutt_kb import config, generations
-from absolutt_kb.dense import build_dense, set_threads
 from absolutt_kb.corpus import CorpusWalk, walk_corpus
+from absolutt_kb.dense import build_dense, set_threads
 from absolutt_kb.manifest import IndexUnusable, Manifest
 from absolutt_kb.privacy import PrivacyRules, load_rules
 from absolutt_kb.records import Record, record_from_dict
