@@ -7,6 +7,10 @@ own address space (``RLIMIT_AS``) and the parent waits at most
 ``ParseLimits.seconds`` for each answer. A worker that times out or dies is
 killed and replaced, the file gets a reason in the report, and the next file
 goes on. Page and character caps live in the readers.
+
+A healthy worker is kept when an ingest ends and handed to the next one in the
+same process with the same settings: loading the name recogniser costs about
+6 s, and an app or test process reads new files many times.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import resource
 import sys
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +32,10 @@ from ingest.readers import SUPPORTED_SUFFIXES, UnreadableDocument, read_document
 
 LOAD_SECONDS = 300.0  # time a new worker may take to load the name recogniser
 NameLoader = Callable[[], "NameFinder | None"]  # loads the name recogniser in the worker (picklable)
+
+# Idle workers by what they were started with; one of each is kept.
+_IDLE: dict[tuple, tuple[mp.process.BaseProcess, object]] = {}
+_IDLE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -112,8 +121,21 @@ class ParserWorker:
         self._context = mp.get_context("spawn")  # a fresh interpreter: no model, no threads, no open index
         self._process = None
         self._conn = None
+        self._started_as: tuple | None = None
+
+    def _key(self) -> tuple:
+        return self.policy, self.limits.memory_mb, self.names
 
     def _start(self) -> None:
+        self._started_as = self._key()  # what the process runs with, whatever changes later
+        with _IDLE_LOCK:
+            idle = _IDLE.pop(self._started_as, None)
+        if idle is not None and idle[0].is_alive():
+            self._process, self._conn = idle
+            return
+        if idle is not None:
+            idle[0].join()
+            idle[1].close()
         parent, child = self._context.Pipe()
         self._process = self._context.Process(
             target=_worker, args=(child, self.policy, self.limits.memory_mb, self.names), daemon=True
@@ -169,8 +191,13 @@ class ParserWorker:
             ), []
 
     def close(self) -> None:
-        """Stop the worker."""
+        """Keep a healthy worker for the next ingest in this process (one per settings); stop any other."""
         if self._conn is not None and self._process is not None and self._process.is_alive():
+            with _IDLE_LOCK:
+                if self._started_as not in _IDLE:
+                    _IDLE[self._started_as] = (self._process, self._conn)
+                    self._process = self._conn = None
+                    return
             try:
                 self._conn.send(None)
                 self._process.join(timeout=2)

@@ -104,3 +104,21 @@ def test_a_parse_that_runs_out_of_memory_is_reported_and_the_next_file_read(host
         worker.limits = ParseLimits(seconds=60, memory_mb=2048)
         report, records = worker.parse(hostile_corpus / "god.md", "god.md")
         assert report.ok and records
+
+
+def test_the_next_ingest_in_a_process_reuses_the_warm_worker_but_never_a_dead_one(hostile_corpus):
+    limits = ParseLimits(seconds=60, memory_mb=2048)
+    with ParserWorker(limits=limits) as worker:
+        assert worker.parse(hostile_corpus / "god.md", "god.md")[0].ok
+        first = worker._process.pid
+    with ParserWorker(limits=limits) as worker:  # no new interpreter, no second load of the recogniser
+        assert worker.parse(hostile_corpus / "god.md", "god.md")[0].ok
+        assert worker._process.pid == first
+        worker._process.kill()
+        worker._process.join()
+    with ParserWorker(limits=limits) as worker:
+        report, records = worker.parse(hostile_corpus / "god.md", "god.md")
+        assert report.ok and records and worker._process.pid != first
+    with ParserWorker(limits=ParseLimits(seconds=60, memory_mb=1024)) as worker:  # other limits: its own worker
+        assert worker.parse(hostile_corpus / "god.md", "god.md")[0].ok
+        assert worker._process.pid != first
