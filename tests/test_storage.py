@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -14,6 +17,7 @@ from absolutt_kb.generations import IngestRunning
 from absolutt_kb.manifest import FORMAT_VERSION, IndexUnusable, Manifest
 from absolutt_kb.search import Searcher
 from absolutt_kb.storage import devserver, open_index, open_store
+from tests.conftest import REPO
 
 QUESTIONS = ["tidlig innsats", "hvem kan snakke om foreldresamarbeid?", "lærende nettverk", "Kari Nordvk",
              "skolemiljø elevrådet", "Who can talk about leadership of learning networks?"]
@@ -155,3 +159,26 @@ def test_an_upload_goes_into_the_administrators_region_and_a_removal_applies_eve
         for table in ("records", "postings", "document_cache", "corpus_state"):
             (found,) = conn.execute(f"SELECT count(*) FROM {table} t WHERE lower(t::text) LIKE '%%kvernhusvik%%'").fetchone()
             assert found == 0, table
+
+
+def test_db_start_prints_a_url_with_the_schema_and_db_stop_stops_it_cleanly():
+    data = Path(tempfile.mkdtemp(prefix="abs-db-", dir="/tmp")) / "pg"  # a short path: the socket lives here
+    command = [sys.executable, "-m", "absolutt_kb", "db"]
+    try:
+        started = subprocess.run([*command, "start", "--data", str(data)], capture_output=True, text=True, cwd=REPO)
+        assert started.returncode == 0, started.stderr
+        address = started.stdout.strip()
+        assert address.startswith("postgresql://") and "db stop" in started.stderr
+        with psycopg.connect(address) as conn:
+            assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] >= 2
+            assert conn.execute("SHOW shared_buffers").fetchone() == ("1GB",)  # room for the HNSW index
+        again = subprocess.run([*command, "start", "--data", str(data)], capture_output=True, text=True, cwd=REPO)
+        assert again.stdout.strip() == address  # found running, not started twice
+        assert subprocess.run([*command, "url", "--data", str(data)], capture_output=True, text=True,
+                              cwd=REPO).stdout.strip() == address
+    finally:
+        stopped = subprocess.run([*command, "stop", "--data", str(data)], capture_output=True, text=True, cwd=REPO)
+    assert stopped.returncode == 0 and "stoppet" in stopped.stderr
+    gone = subprocess.run([*command, "url", "--data", str(data)], capture_output=True, text=True, cwd=REPO)
+    assert gone.returncode == 1 and "ingen PostgreSQL kjører" in gone.stderr
+    shutil.rmtree(data.parent, ignore_errors=True)
