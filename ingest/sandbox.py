@@ -15,6 +15,7 @@ same process with the same settings: loading the name recogniser costs about
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing as mp
 import resource
 import sys
@@ -36,6 +37,24 @@ NameLoader = Callable[[], "NameFinder | None"]  # loads the name recogniser in t
 # Idle workers by what they were started with; one of each is kept.
 _IDLE: dict[tuple, tuple[mp.process.BaseProcess, object]] = {}
 _IDLE_LOCK = threading.Lock()
+
+
+def _stop_idle() -> None:
+    """Let the kept workers end on their own at exit (a killed one leaves its pipe's semaphore behind)."""
+    with _IDLE_LOCK:
+        idle = list(_IDLE.values())
+        _IDLE.clear()
+    for process, conn in idle:
+        try:
+            conn.send(None)
+            process.join(timeout=2)
+        except OSError:
+            pass
+        if process.is_alive():
+            process.kill()
+            process.join()
+        conn.close()
+
 
 
 @dataclass(frozen=True)
@@ -195,6 +214,9 @@ class ParserWorker:
         if self._conn is not None and self._process is not None and self._process.is_alive():
             with _IDLE_LOCK:
                 if self._started_as not in _IDLE:
+                    if not _IDLE:  # registered after multiprocessing's own exit handler, so it runs before it
+                        atexit.unregister(_stop_idle)
+                        atexit.register(_stop_idle)
                     _IDLE[self._started_as] = (self._process, self._conn)
                     self._process = self._conn = None
                     return

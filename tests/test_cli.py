@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 
 from absolutt_kb.cli import build_parser, main
 from absolutt_kb.config import Settings
 from absolutt_kb.generations import current_generation
+from tests.conftest import REPO
 
 RECORD_KEYS = {"id", "kind", "title", "text", "themes", "source"}
 
@@ -27,6 +31,21 @@ def test_ingest_command_prints_report_and_rerun_reuses_vectors(corpus_dir, built
     assert "0 nye vektorer" in out
     assert main(["ingest", "--if-stale", "--corpus", str(corpus_dir), "--index", str(built.index_dir)]) == 0
     assert "ingenting å gjøre" in capsys.readouterr().out
+
+
+def test_an_ingest_that_reads_a_new_file_ends_cleanly_with_nothing_but_its_report(corpus_dir, built, tmp_path):
+    # The parser worker (with the name recogniser) is kept between ingests in a process; at exit it must end
+    # on its own, not be killed with its semaphores left for a warning on the user's screen.
+    index = tmp_path / "index"
+    shutil.copytree(built.index_dir, index)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(corpus_dir, corpus)
+    (corpus / "nytt-notat.md").write_text("# Notat\n\nKari Nordvik fortalte om foreldremøter i Fjordvik.\n",
+                                          encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "absolutt_kb", "ingest", "--corpus", str(corpus), "--index", str(index)],
+                         cwd=REPO, capture_output=True, text=True)
+    assert run.returncode == 0 and "OK    nytt-notat.md" in run.stdout
+    assert "Warning" not in run.stderr and "leaked" not in run.stderr and "Traceback" not in run.stderr, run.stderr
 
 
 def test_ingest_exits_nonzero_when_nothing_can_be_read(tmp_path, capsys):
