@@ -253,7 +253,11 @@ def probe_product(index_dir: str, repeat: int) -> dict:
 
 def probe_baseline(index_dir: str, repeat: int) -> dict:
     import pyarrow as pa
-    from rank_bm25 import BM25Okapi
+
+    try:
+        from rank_bm25 import BM25Okapi
+    except ImportError:
+        raise SystemExit("The baseline needs rank-bm25 (a benchmark-only package): .venv/bin/pip install rank-bm25") from None
 
     from absolutt_kb.embedder import make_embedder
     from absolutt_kb.generations import current_generation
