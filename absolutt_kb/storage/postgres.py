@@ -54,6 +54,7 @@ WRITER_LOCK = 0x4B53_0002  # advisory lock key: "KS", the one ingest that may wr
 DIMENSION = 384  # embeddings.embedding is vector(384) (migration 0001): the bundled models' size
 K1, B = 1.5, 0.75  # bm25s's defaults
 EF_SEARCH_MAX = 1000  # pgvector's upper bound
+HNSW_BUILD_MB_MAX = 4096  # memory one HNSW build may take (1M passages need about 2.2 GB)
 REBUILD_SHARE = 0.5  # inserting more than half the rows: drop the HNSW index and build it again after
 _NONE = np.zeros(0, dtype=np.int64)
 
@@ -478,7 +479,10 @@ class PostgresStore(Store):
             added = self._insert(conn, written, vectors, contents, new)
             self._update_postings(conn, removed, added)
             if rebuild:
-                conn.execute("SET LOCAL maintenance_work_mem = '512MB'")
+                # The graph is built fast while it fits in maintenance_work_mem (about 2 kB a vector here),
+                # and far slower once it spills; this transaction alone gets the memory.
+                graph_mb = min(max(512, len(contents) * 2 // 1024 + 256), HNSW_BUILD_MB_MAX)
+                conn.execute(f"SET LOCAL maintenance_work_mem = '{graph_mb}MB'")
                 conn.execute("CREATE INDEX embeddings_hnsw ON embeddings USING hnsw (embedding vector_ip_ops) "
                              "WITH (m = 16, ef_construction = 64)")
             n, total = conn.execute("SELECT count(*), coalesce(sum(length), 0) FROM records").fetchone()
