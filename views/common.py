@@ -15,7 +15,7 @@ from absolutt_kb.manifest import IndexUnusable
 from absolutt_kb.markdown import escape
 from absolutt_kb.records import KIND_LABELS, Person, Record
 from absolutt_kb.search import SearchHit, Searcher
-from absolutt_kb.storage import IndexChanged, open_searchable, open_store
+from absolutt_kb.storage import IndexChanged, Store, open_searchable, open_store
 from absolutt_kb.suggestions import Suggester
 from absolutt_kb.themes import shown_themes
 
@@ -45,10 +45,20 @@ def settings() -> Settings:
     return config.current()
 
 
+@st.cache_resource(show_spinner=False)
+def _store(index: str) -> Store:
+    return open_store(settings())
+
+
+def store() -> Store:
+    """The store the settings name, opened once per process: a database store keeps its connections."""
+    return _store(settings().index)
+
+
 def _version() -> str:
     """The version of the knowledge base now published (cheap: a pointer file or one row)."""
     try:
-        return open_store(settings()).current_version() or "none"
+        return store().current_version() or "none"
     except IndexUnusable:
         return "none"
 

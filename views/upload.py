@@ -14,14 +14,14 @@ from absolutt_kb.accounts import Administrator
 from absolutt_kb.ingest_process import IngestOutcome, run_ingest
 from absolutt_kb.markdown import escape
 from absolutt_kb.privacy import PrivacyError, suppress_in_file
-from absolutt_kb.storage import open_store
 from absolutt_kb.uploads import FolderCollection, RegionCollection, add_documents, max_upload_bytes, password_ok
 from ingest.readers import SUPPORTED_SUFFIXES
 from views.common import region_label, reload, searcher, settings
+from views.common import store as knowledge_store
 
 st.title("Legg til dokumenter")
 config = settings()
-store = open_store(config)
+store = knowledge_store()
 
 
 def _log_in() -> Administrator | None:

@@ -143,9 +143,11 @@ class KnowledgeIndex(ABC):
     def nearest(self, vector: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
         """The ``depth`` rows closest to ``vector`` by cosine and their similarities, closest first."""
 
-    @abstractmethod
+    centroid: np.ndarray  # the mean of all vectors, stored with each version
+
     def mean_similarity(self, vector: np.ndarray) -> float:
         """The query's mean cosine to the whole corpus (one dot product with the centroid)."""
+        return float(np.asarray(vector, dtype=np.float32) @ self.centroid)
 
     @abstractmethod
     def document_frequency(self, term: str) -> int:

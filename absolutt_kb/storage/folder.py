@@ -154,9 +154,6 @@ class FolderIndex(KnowledgeIndex):
         keep = ids[0] >= 0
         return ids[0][keep].astype(np.int64), sims[0][keep]
 
-    def mean_similarity(self, vector: np.ndarray) -> float:
-        return float(np.asarray(vector, dtype=np.float32) @ self.centroid)
-
     def document_frequency(self, term: str) -> int:
         t = self.bm25.vocab_dict.get(term)
         return int(self._df[t]) if t is not None and t < len(self._df) else 0

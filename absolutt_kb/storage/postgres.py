@@ -2,9 +2,10 @@
 
 Records, their vectors (pgvector, HNSW) and keyword postings live in tables
 (see ``migrations/``), beside the documents of every region and the cache of
-what each document gave. The keyword side is BM25 computed in SQL over the
-product's own Norwegian terms, with the same formula and constants as bm25s
-(Lucene's variant, k1 1.5, b 0.75), so both backends rank alike.
+what each document gave. The keyword side is BM25 over the product's own
+Norwegian terms, with the same formula and constants as bm25s (Lucene's
+variant, k1 1.5, b 0.75), so both backends rank alike: each term's posting
+list is one packed row, scored in numpy.
 
 An ingest holds an advisory lock (one writer at a time; the server releases it
 when the writer dies) and publishes in one transaction: readers see the old
@@ -76,6 +77,16 @@ def _content(record: Record, terms: Terms, key: str, vector: np.ndarray) -> str:
     h.update(key.encode())
     h.update(np.asarray(vector, dtype=np.float32).tobytes())
     return h.hexdigest()
+
+
+def _put_document(conn: psycopg.Connection, name: str, region: str, content: bytes, digest: str) -> None:
+    """Store a document in its region's collection, replacing one of the same name."""
+    conn.execute(
+        "INSERT INTO documents (name, region, sha256, content) VALUES (%s, %s, %s, %s) "
+        "ON CONFLICT (name) DO UPDATE SET region = excluded.region, sha256 = excluded.sha256, "
+        "content = excluded.content, added_at = now()",
+        (name, region, digest, content),
+    )
 
 
 class _Connections:
@@ -270,9 +281,6 @@ class PostgresIndex(KnowledgeIndex):
         rows = np.array([self._position[int(r)] for r, _ in found], dtype=np.int64)
         return rows, np.array([s for _, s in found], dtype=np.float32)
 
-    def mean_similarity(self, vector: np.ndarray) -> float:
-        return float(np.asarray(vector, dtype=np.float32) @ self.centroid)
-
     def document_frequency(self, term: str) -> int:
         if term not in self._df:
             row = self._query("SELECT df, words FROM postings WHERE term = %s", (term,))
@@ -283,6 +291,11 @@ class PostgresIndex(KnowledgeIndex):
         if term not in self._words:
             self.document_frequency(term)
         return self._words[term]
+
+
+def _entry_digest(report: dict, records: list[dict]) -> str:
+    """The checksum a cache entry is stored with."""
+    return hashlib.sha256(json.dumps([report, records], sort_keys=True).encode()).hexdigest()
 
 
 class PostgresCache(DocumentCache):
@@ -301,12 +314,12 @@ class PostgresCache(DocumentCache):
         if row is None:
             return None
         report, records, digest = row
-        if hashlib.sha256(json.dumps([report, records], sort_keys=True).encode()).hexdigest() != digest:
+        if _entry_digest(report, records) != digest:
             return None
         return report, records
 
     def put(self, key: str, report: dict, records: list[dict]) -> None:
-        digest = hashlib.sha256(json.dumps([report, records], sort_keys=True).encode()).hexdigest()
+        digest = _entry_digest(report, records)
         self._conn.execute(
             "INSERT INTO document_cache (key, report, records, sha256) VALUES (%s, %s, %s, %s) "
             "ON CONFLICT (key) DO UPDATE SET report = excluded.report, records = excluded.records, sha256 = excluded.sha256",
@@ -404,12 +417,7 @@ class PostgresStore(Store):
             with conn.transaction():
                 for f in walk.files:
                     if held.get(f.name, (None, None))[1] != f.digest or held[f.name][0] != f.region:
-                        conn.execute(
-                            "INSERT INTO documents (name, region, sha256, content) VALUES (%s, %s, %s, %s) "
-                            "ON CONFLICT (name) DO UPDATE SET region = excluded.region, sha256 = excluded.sha256, "
-                            "content = excluded.content, added_at = now()",
-                            (f.name, f.region, f.digest, f.path.read_bytes()),
-                        )
+                        _put_document(conn, f.name, f.region, f.path.read_bytes(), f.digest)
                 gone = [n for n, (region, _) in held.items() if region in regions and n not in folder]
                 conn.execute("DELETE FROM documents WHERE name = ANY(%s)", (gone,))
         kept = {n: CorpusFile(None, n, digest, region) for n, (region, digest) in held.items()
@@ -427,11 +435,7 @@ class PostgresStore(Store):
 
     def add_document(self, name: str, region: str, content: bytes) -> None:
         """Keep a document in a region's collection (an administrator's upload); the next ingest reads it."""
-        self.connections.get().execute(
-            "INSERT INTO documents (name, region, sha256, content) VALUES (%s, %s, %s, %s) "
-            "ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256, content = excluded.content, added_at = now()",
-            (name, region, hashlib.sha256(content).hexdigest(), content),
-        )
+        _put_document(self.connections.get(), name, region, content, hashlib.sha256(content).hexdigest())
 
     def document_digest(self, name: str) -> str | None:
         """The sha256 of a stored document, or None."""
