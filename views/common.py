@@ -14,7 +14,7 @@ from absolutt_kb.embedder import EmbedderUnavailable
 from absolutt_kb.manifest import IndexUnusable
 from absolutt_kb.markdown import escape
 from absolutt_kb.records import KIND_LABELS, Person, Record
-from absolutt_kb.search import SearchHit, Searcher
+from absolutt_kb.search import Searcher, SearchHit
 from absolutt_kb.storage import IndexChanged, Store, open_searchable, open_store
 from absolutt_kb.suggestions import Suggester
 from absolutt_kb.themes import shown_themes

