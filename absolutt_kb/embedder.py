@@ -145,7 +145,7 @@ class SentenceTransformerEmbedder(Embedder):
     def __init__(self, spec: str, threads: int = 2, batch_size: int = 8, bfloat16: bool = False) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         self._batch_size = batch_size
-        self._bfloat16 = bfloat16 and _native_bfloat16()
+        self._bfloat16 = bfloat16 and native_bfloat16()
         try:
             import torch
             from sentence_transformers import SentenceTransformer
@@ -201,7 +201,7 @@ class SentenceTransformerEmbedder(Embedder):
         return out
 
 
-def _native_bfloat16() -> bool:
+def native_bfloat16() -> bool:
     """Whether this CPU computes bfloat16 natively (AVX-512 BF16 or AMX); emulated it is slower than fp32."""
     try:
         import torch
