@@ -9,9 +9,9 @@ import unicodedata
 
 from absolutt_kb.records import Work
 
-_REPORT = re.compile(r"\b(meld\.?\s*st|nou|rapport|report|sluttrapport|evaluering)\b", re.I)
-_JOURNAL = re.compile(r"\b(tidsskrift|journal)\b|\d+\s*\(\d+\)", re.I)
-_THESIS = re.compile(r"\b(ph\.?\s*d|avhandling|masteroppgave|doktorgrad)", re.I)
+_REPORT = re.compile(r"\b(meld\.?\s*st|nou|rapport|report|sluttrapport|evaluering)\b", re.IGNORECASE)
+_JOURNAL = re.compile(r"\b(tidsskrift|journal)\b|\d+\s*\(\d+\)", re.IGNORECASE)
+_THESIS = re.compile(r"\b(ph\.?\s*d|avhandling|masteroppgave|doktorgrad)", re.IGNORECASE)
 
 
 def work_type(work: Work) -> str:

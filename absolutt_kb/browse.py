@@ -8,8 +8,8 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from absolutt_kb.storage.base import KnowledgeIndex
 from absolutt_kb.records import KIND_LABELS, Gathering, Person, Record, Work
+from absolutt_kb.storage.base import KnowledgeIndex
 
 
 def primary_theme(record: Record) -> str | None:

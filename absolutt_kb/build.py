@@ -47,10 +47,11 @@ from absolutt_kb.storage.base import KnowledgeIndex, Store, Written
 from absolutt_kb.text import Terms, document_terms
 from absolutt_kb.themes import LINK_VERSION, ThemeLinker, load_taxonomy
 from ingest.chunking import ChunkPolicy
+from ingest.models import models_digest
 from ingest.sandbox import FileReport, NameLoader, ParseLimits, ParserWorker
 
 Progress = Callable[[str], None]
-EXTRACT_VERSION = 5  # raise when extraction changes: every document is parsed again
+EXTRACT_VERSION = 6  # raise when extraction changes: every document is parsed again
 
 
 class NothingToIndex(Exception):
@@ -92,6 +93,7 @@ def _settings_fingerprint(policy: ChunkPolicy, limits: ParseLimits | None = None
     return {
         "extract_version": EXTRACT_VERSION,
         "names": _names_fingerprint(),
+        "models": models_digest(),
         "chunking": policy.describe(),
         "taxonomy": taxonomy.hexdigest()[:16],
         "glossary": words.hexdigest()[:16],
@@ -237,7 +239,8 @@ def _ingest(
             )
 
     # Records are cached after the privacy rules, so the rules are part of the key.
-    cache_key = json.dumps({k: settings[k] for k in ("extract_version", "names", "chunking", "privacy")}, sort_keys=True)
+    cache_key = json.dumps({k: settings[k] for k in ("extract_version", "names", "models", "chunking", "privacy")},
+                           sort_keys=True)
     cache = store.document_cache(cache_key)
     reports: list[FileReport] = [_shown(r, rules) for r in walk.skipped]
     records: list[Record] = []

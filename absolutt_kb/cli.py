@@ -37,7 +37,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     corpus = Path(args.corpus) if args.corpus else None
     report_json = Path(args.report_json) if args.report_json else None
 
-    def finish(ok: bool, message: str, report=None, files=()) -> None:  # noqa: ANN001
+    def finish(ok: bool, message: str, report=None, files=()) -> None:
         if report_json is None:
             return
         data = {
@@ -47,7 +47,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         }
         report_json.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
-    def fail(message: str, code: int = 2, files=()) -> int:  # noqa: ANN001
+    def fail(message: str, code: int = 2, files=()) -> int:
         finish(False, message, files=files)
         return _fail(message, code)
 
@@ -87,7 +87,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _open(args: argparse.Namespace, settings: Settings, *, need_embedder: bool):  # noqa: ANN202
+def _open(args: argparse.Namespace, settings: Settings, *, need_embedder: bool):
     """The index (checked against the settings' model when queries will be embedded) and the embedder."""
     from absolutt_kb.storage import open_index, open_searchable
 

@@ -120,7 +120,7 @@ def current() -> Settings:
     return _current
 
 
-def parse_limits(settings: Settings | None = None):  # noqa: ANN201 - ingest.sandbox.ParseLimits, imported late
+def parse_limits(settings: Settings | None = None):
     """The time and memory one file may take to read, as ``ingest`` wants them."""
     from ingest.sandbox import ParseLimits
 

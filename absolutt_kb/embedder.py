@@ -17,7 +17,6 @@ import numpy as np
 
 from absolutt_kb import config
 
-
 EMBED_BATCH = 32
 MAX_TOKENS = 510  # one window of the model, special tokens aside
 
@@ -156,7 +155,7 @@ class SentenceTransformerEmbedder(Embedder):
         torch.set_num_threads(threads)
         try:
             self._model = SentenceTransformer(spec, device="cpu")
-        except Exception as exc:  # noqa: BLE001 - the library raises many kinds
+        except Exception as exc:
             raise EmbedderUnavailable(
                 f"Fant ikke modellen «{spec}» lokalt ({type(exc).__name__}). Oppgi en lokal mappe; "
                 "modeller kan ikke lastes ned her."

@@ -26,7 +26,7 @@ CUES = {
 }
 # Question words are stop words for keyword search, so they are read from the raw question.
 _QUESTION_CUES = {"hvem": "person", "kven": "person", "who": "person", "whom": "person"}
-_MONTHS = re.compile(r"\b(januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)\b", re.I)
+_MONTHS = re.compile(r"\b(januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)\b", re.IGNORECASE)
 _WHEN = re.compile(r"^\s*(?:når|kor tid|when)\b", re.IGNORECASE)  # a stop word, so read before analysis
 # Whole words only: "følgeforskning" is research about the programme, not a request for literature.
 _CUE_TERMS = {kind: set(analyse(words, compounds=False)) for kind, words in CUES.items()}

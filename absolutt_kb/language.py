@@ -25,3 +25,38 @@ def system_word_list() -> frozenset[str]:
         if path.exists():
             return frozenset(w.strip().lower() for w in path.read_text(encoding="latin-1").splitlines() if w.strip())
     return frozenset()
+
+
+# Function words that only one written standard uses (closed-class words, not topic words): a text's
+# standard is the one whose words it uses more often.
+_NYNORSK_ONLY = frozenset(
+    ["ikkje", "eg", "kva", "korleis", "kven", "kvifor", "kvar", "ein", "eit", "frå", "berre", "mykje", "noko", "nokon", "dei", "deira", "vere", "vore", "vert", "blei", "vart", "òg", "hjå", "sjølv", "sjølve", "medan", "fordi", "difor", "ho", "henne", "gjennom", "saman", "heile", "mellom", "etter", "høve", "skule", "skular", "skulen", "elevane", "barnehagane", "kommunen", "dykk", "dykkar", "me", "oss", "vår", "eigen", "eige", "eigne", "nokre", "fleire", "andre", "slik", "sidan"]
+) - frozenset(["fordi", "gjennom", "mellom", "etter", "kommunen", "oss", "vår", "andre", "slik"])
+_BOKMAL_ONLY = frozenset(
+    ["ikke", "jeg", "hva", "hvordan", "hvem", "hvorfor", "hvor", "en", "et", "fra", "bare", "mye", "noe", "noen", "de", "deres", "være", "vært", "blir", "ble", "også", "hos", "selv", "mens", "derfor", "hun", "henne", "hele", "sammen", "skole", "skoler", "skolen", "elevene", "barnehagene", "dere", "vi", "egen", "eget", "egne", "noen", "flere", "siden"]
+) - frozenset(["henne"])
+_ENGLISH_ONLY = frozenset(["the", "and", "of", "to", "is", "are", "with", "for", "this", "that", "from", "which"])
+
+
+def written_standard(text: str) -> str:
+    """Which written standard a text is in: "nynorsk", "bokmål" or "english".
+
+    Counts function words that belong to one standard only; English only when
+    its words outnumber both; a tie (or a text with none of them) is read as
+    Bokmål, the more common standard.
+
+    Args:
+        text: Any amount of running text.
+
+    Returns:
+        "nynorsk", "bokmål" or "english".
+    """
+    words = [w.lower() for w in text.split()[:4000]]
+    counts = {
+        "nynorsk": sum(w in _NYNORSK_ONLY for w in words),
+        "bokmål": sum(w in _BOKMAL_ONLY for w in words),
+        "english": sum(w in _ENGLISH_ONLY for w in words),
+    }
+    if counts["english"] > counts["nynorsk"] + counts["bokmål"]:
+        return "english"  # a Norwegian reference list with English titles stays Norwegian
+    return "nynorsk" if counts["nynorsk"] > counts["bokmål"] else "bokmål"

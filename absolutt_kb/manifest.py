@@ -35,7 +35,7 @@ def package_versions() -> dict[str, str]:
 
 def now() -> str:
     """The build time as it is written into a manifest."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,7 @@ from rapidfuzz import fuzz
 
 from absolutt_kb.language import fold
 from absolutt_kb.records import Person, Record, Source, with_changes
-
-ROLE_PRIORITY = {"resource_person": 0, "presenter": 1, "organiser": 2, "contact": 3}
+from absolutt_kb.roles import priority
 
 
 def _same_person(a: str, b: str, same_document: bool = False) -> bool:
@@ -57,7 +56,7 @@ def _merge_people(people: list[Person]) -> list[Person]:
             other = merged[i]
             if not _same_person(person.name, other.name, person.source.document == other.source.document):
                 continue
-            best, rest = (person, other) if ROLE_PRIORITY[person.role] < ROLE_PRIORITY[other.role] else (other, person)
+            best, rest = (person, other) if priority(person.role) < priority(other.role) else (other, person)
             aliases = tuple(
                 dict.fromkeys(n for n in (*other.aliases, *person.aliases, person.name, other.name) if n != best.name)
             )

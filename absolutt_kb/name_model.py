@@ -167,8 +167,10 @@ class NameRecogniser:
                     b += 1
                 start, end = words[a][1], words[b - 1][2]
                 score = min(p for _, p in tags[a:b])
-                if label == "PER" and spans and spans[-1].label == "PER" and text[spans[-1].end : start] == " ":
-                    # "Kristian Tveit" + "Diskerud": two person spans with only a space between are one name
+                between = text[spans[-1].end : start] if spans else ""
+                initial = bool(spans) and re.search(r"(?:^|\s)[A-ZÆØÅ]$", spans[-1].text) is not None
+                if label == "PER" and spans and spans[-1].label == "PER" and (between == " " or initial and between == ". "):
+                    # "Kristian Tveit" + "Diskerud", "Jon P" + "." + "Knudsen": one name
                     start, score = spans[-1].start, min(score, spans.pop().score)
                 spans.append(NameSpan(label, start, end, text[start:end], score))
                 taken = b

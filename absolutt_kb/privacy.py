@@ -157,7 +157,7 @@ def hide_contacts(text: str, public: frozenset[str] = frozenset()) -> str:
     return PHONE.sub(phone, EMAIL.sub(email, text))
 
 
-def _map_text(record: Record, fn) -> Record:  # noqa: ANN001 - str -> str
+def _map_text(record: Record, fn) -> Record:
     changes = {}
     for f in dataclasses.fields(record):
         if f.name in _SKIP_FIELDS:
@@ -293,7 +293,7 @@ def document_name(name: str, rules: PrivacyRules) -> str:
     return NameScrubber(rules.suppressed_people).scrub(name)
 
 
-def _clean_sources(record: Record, fn) -> Record:  # noqa: ANN001 - str -> str
+def _clean_sources(record: Record, fn) -> Record:
     source = Source(fn(record.source.document), record.source.locator)
     changes: dict = {"source": source} if source != record.source else {}
     mentions = getattr(record, "mentions", ())

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 KINDS = ("person", "literature", "practice", "tip", "question", "gathering", "passage")
 
-ROLES = ("resource_person", "presenter", "organiser", "contact")
+
 
 KIND_LABELS = {
     "person": "Personer",
@@ -216,7 +216,6 @@ def with_changes(record: Record, **changes: Any) -> Record:
 __all__ = [
     "KINDS",
     "KIND_LABELS",
-    "ROLES",
     "Gathering",
     "Passage",
     "Person",

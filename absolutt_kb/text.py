@@ -26,17 +26,14 @@ from bm25s.stopwords import STOPWORDS_NORWEGIAN
 _TOKEN = re.compile(r"[0-9a-zæøåäöüé]+", re.IGNORECASE)
 _STEMMER = Stemmer.Stemmer("norwegian")
 QUESTION_WORDS = frozenset(
-    "hva hvem hvor hvordan hvorfor hvilken hvilke hvilket hvilket når kva kven kvar korleis kvifor kor kvi "
-    "kva slags who whom whose what which where when why how".split()
+    ["hva", "hvem", "hvor", "hvordan", "hvorfor", "hvilken", "hvilke", "hvilket", "hvilket", "når", "kva", "kven", "kvar", "korleis", "kvifor", "kor", "kvi", "kva", "slags", "who", "whom", "whose", "what", "which", "where", "when", "why", "how"]
 )
 # English function words a query in English brings ("who can talk about …"); "by" is a Norwegian word.
 ENGLISH_STOPWORDS = frozenset(
-    "a an and are as at be but for if in into is it no not of on or such that the their then there these they "
-    "this to was will with can could do does about any someone somebody anyone has have from between among "
-    "within during through".split()
+    ["a", "an", "and", "are", "as", "at", "be", "but", "for", "if", "in", "into", "is", "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with", "can", "could", "do", "does", "about", "any", "someone", "somebody", "anyone", "has", "have", "from", "between", "among", "within", "during", "through"]
 )
 # Prepositions and the Nynorsk forms Snowball's list lacks.
-NORWEGIAN_EXTRA = frozenset("om hos blant frå fram finnes fins nokon noko nokre ho dei".split())
+NORWEGIAN_EXTRA = frozenset(["om", "hos", "blant", "frå", "fram", "finnes", "fins", "nokon", "noko", "nokre", "ho", "dei"])
 STOPWORDS = frozenset(STOPWORDS_NORWEGIAN) | QUESTION_WORDS | ENGLISH_STOPWORDS | NORWEGIAN_EXTRA
 
 

@@ -116,7 +116,8 @@ def shown_themes(themes: tuple[ThemeLink, ...]) -> tuple[ThemeLink, ...]:
         return ()
     if len(themes) == 1 or themes[0].score - themes[1].score >= MARGIN:
         return themes[:1]
-    return tuple(t for t in themes[:2] if t.score > SHOWN_FLOOR)
+    shown = tuple(t for t in themes[:2] if t.score > SHOWN_FLOOR)
+    return shown if len(shown) == 2 else ()  # no clear winner: both runners-up, or none, never one guessed
 
 
 class ThemeLinker:

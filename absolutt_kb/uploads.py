@@ -16,8 +16,8 @@ import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass
-from typing import Protocol
 from pathlib import Path
+from typing import Protocol
 
 from absolutt_kb import config
 from ingest.readers import SUPPORTED_SUFFIXES
@@ -87,7 +87,7 @@ class FolderCollection:
 class RegionCollection:
     """One region's documents in a database: stored as ``region/name``, shown as ``name``."""
 
-    def __init__(self, store, region: str) -> None:  # noqa: ANN001 - a PostgresStore
+    def __init__(self, store, region: str) -> None:
         self.store = store
         self.region = region
 

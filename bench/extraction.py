@@ -1,15 +1,26 @@
-"""Measure extraction against hand-made answers: persons, literature, practice, gatherings, not-persons.
+"""Measure extraction against hand-made answers: persons, literature, practice, gatherings, person precision.
 
-A measurement script, not a test. It ingests one or more corpus folders into a
-fresh index (or reads an existing one with ``--index``), dumps the records and
-scores them by the matching rules of the answer file's README
-(``../shared/eval/README.md`` and ``../shared/eval/real/README.md``):
+A measurement script, not a test. Two modes:
+
+Cross-validation on real-train (the default): the open documents are dealt
+into ``--folds`` folds by document; each fold is read by the product's
+pipeline with models trained without it (``scripts/train_extraction.py``),
+merged as a corpus and scored. The locked documents (``bench/realtrain.py``)
+are read with models trained on every open document and reported only as a
+total; so are the development set (``../shared/eval/real``) and the seeds.
+
+    .venv/bin/python bench/extraction.py --folds 5 [--data ../shared/data/real-train] [--verbose]
+
+One corpus through the command line (``ingest`` then ``records --json``):
 
     .venv/bin/python bench/extraction.py --gold ../shared/eval/real/records.json \
         --corpus corpus --corpus ../shared/eval/real/corpus \
         [--queries ../shared/eval/real/queries.jsonl] [--verbose]
 
-The product never reads these files; only this script does.
+The product never reads these files; only this script does. Scores follow the
+matching rules of ``../shared/eval/real/README.md``; person precision is the
+share of person cards whose name is a gold person (``not_persons``,
+``quoted_or_passing`` and every other name count as false).
 """
 
 from __future__ import annotations
@@ -98,6 +109,13 @@ def score(gold: dict, records: list[dict], verbose: bool = False) -> dict[str, t
                 label = item.get("name") or item.get("title_contains") or item.get("date")
                 print(f"  bom {key}: {label} ({item.get('doc', '')}) {why}")
         out[key] = (hits, len(items))
+    gold_names = {fold(n) for g in gold.get("persons", []) for n in [g["name"], *g.get("aliases", [])]}
+    cards = [p for p in people if {fold(n) for n in [p["name"], *p.get("aliases", [])]} & gold_names]
+    out["person_cards"] = (len(cards), len(people))
+    if verbose:
+        for p in people:
+            if not {fold(n) for n in [p["name"], *p.get("aliases", [])]} & gold_names:
+                print(f"  falsk person: {p['name']} ({p['source']['document']})")
     person_names = {fold(n) for p in people for n in [p["name"], *p.get("aliases", [])]}
     wrong = [n for n in gold.get("not_persons", []) if fold(n) in person_names]
     if verbose:
@@ -107,15 +125,111 @@ def score(gold: dict, records: list[dict], verbose: bool = False) -> dict[str, t
     return out
 
 
+KINDS = ("persons", "practice", "gatherings", "literature")
+
+
+def _share(hits: int, total: int) -> float:
+    return hits / total if total else 1.0
+
+
+def _extract(documents, finder, models) -> list[dict]:
+    """Records of some documents as the product makes them: pipeline per document, then merged as one corpus."""
+    from absolutt_kb.merge import merge_records
+    from ingest.pipeline import extract_document
+    from ingest.readers import read_document
+
+    records = []
+    for path in documents:
+        records.extend(extract_document(read_document(path), names=finder, models=models))
+    return [r.to_dict() for r in merge_records(records)]
+
+
+def _merged_gold(golds: list[dict]) -> dict:
+    out: dict = {}
+    for g in golds:
+        for key, items in g.items():
+            out.setdefault(key, []).extend(items)
+    return out
+
+
+def _figures(result: dict) -> dict[str, float]:
+    figures = {k: _share(*result[k]) for k in KINDS}
+    figures["person-precision"] = _share(*result["person_cards"])
+    return figures
+
+
+def _line(label: str, figures: dict[str, float]) -> str:
+    return f"{label}: " + " ".join(f"{k} {figures[k]:.3f}" for k in (*KINDS, "person-precision"))
+
+
+def cross_validate(args) -> int:
+    """The --folds mode: cross-validation on the open real-train documents, then locked, dev and seeds."""
+    from bench.realtrain import folds, load_documents, split
+    from scripts.train_extraction import CachedFinder, fit, read_labelled
+
+    started = time.perf_counter()
+    finder = CachedFinder()
+    open_documents, locked = split(load_documents(args.data))
+    dealt = folds(open_documents, args.folds)
+    labelled = dict(zip((d.name for d in open_documents), read_labelled(open_documents, finder)))
+    per_fold: list[dict[str, float]] = []
+    totals: dict[str, list[int]] = {}
+    print(f"{len(open_documents)} åpne dokumenter i {args.folds} folder, {len(locked)} låste")
+    for k, held_out in enumerate(dealt):
+        train = [labelled[d.name] for j, fold_docs in enumerate(dealt) if j != k for d in fold_docs]
+        models = fit(train)
+        records = _extract([d.path for d in held_out], finder, models)
+        result = score(_merged_gold([d.gold for d in held_out]), records, args.verbose)
+        for key, (hits, total) in result.items():
+            totals.setdefault(key, [0, 0])
+            totals[key][0] += hits
+            totals[key][1] += total
+        per_fold.append(_figures(result))
+        print(_line(f"fold {k + 1} ({len(held_out)} dok.)", per_fold[-1]))
+    print("\nper type over foldene: snitt [min–maks]; sum over alle åpne dokumenter")
+    for key in (*KINDS, "person-precision"):
+        values = [f[key] for f in per_fold]
+        total_key = "person_cards" if key == "person-precision" else key
+        hits, total = totals[total_key]
+        print(f"  {key:<17} {sum(values) / len(values):.3f} [{min(values):.3f}–{max(values):.3f}]  {hits}/{total}")
+    models = fit(list(labelled.values()))
+    locked_result = score(_merged_gold([d.gold for d in locked]), _extract([d.path for d in locked], finder, models))
+    print(_line("\nlocked", _figures(locked_result)) + f"  ({len(locked)} dok.)")
+    dev_gold = json.loads((args.dev / "records.json").read_text(encoding="utf-8"))
+    dev_result = score(dev_gold, _extract(sorted((args.dev / "corpus").iterdir()), finder, models), args.verbose)
+    print(_line("dev", _figures(dev_result)) + f"  (ikke-personer som personer: {dev_result['not_persons_as_persons'][0]})")
+    if args.seeds.exists():
+        seed_gold = json.loads((args.seeds / "records.json").read_text(encoding="utf-8"))
+        seed_records = _extract(sorted((ROOT / "corpus").iterdir()), finder, models)
+        seed_result = score(seed_gold, seed_records, args.verbose)
+        tips = sum(r["kind"] == "tip" for r in seed_records)
+        print(_line("seeds", _figures(seed_result)) + f"  (tips {tips})")
+    mean = {k: sum(f[k] for f in per_fold) / len(per_fold) for k in (*KINDS, "person-precision")}
+    print(f"\n{time.perf_counter() - started:.0f} s")
+    print(_line(f"folds {args.folds}", mean))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", required=True, help="records.json med fasit")
+    parser.add_argument("--folds", type=int, default=5, help="antall folder i kryssvalideringen (real-train)")
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "real-train")
+    parser.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "eval" / "real")
+    parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "eval")
+    parser.add_argument("--gold", default=None, help="records.json med fasit: mål ett korpus gjennom kommandolinjen")
     parser.add_argument("--corpus", action="append", default=[], help="korpusmappe (kan gis flere ganger)")
     parser.add_argument("--index", default=None, help="bruk en bygget indeks i stedet for å bygge")
     parser.add_argument("--queries", default=None, help="mål også søket med denne spørsmålsfila")
     parser.add_argument("--keep", default=None, help="behold arbeidsmappa her")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
+    if args.gold is None:
+        return cross_validate(args)
+    return measure_corpus(args)
+
+
+def measure_corpus(args) -> int:
+    """The --gold mode: ingest corpus folders through the command line and score the dumped records."""
 
     work = Path(args.keep or tempfile.mkdtemp(prefix="absolutt-extract-"))
     python = sys.executable

@@ -48,7 +48,7 @@ def main() -> int:
     from absolutt_kb.name_model import NameRecogniser
     from ingest.layout import Line, build_blocks
     from ingest.pipeline import extract_document
-    from ingest.readers import Document
+    from ingest.doc import Doc
     from scripts.train_names import read_norne
 
     finder = NameRecogniser().find
@@ -66,7 +66,7 @@ def main() -> int:
         for n in range(0, len(texts), 5):  # paragraphs of five sentences, as in a news article
             lines.append(Line(" ".join(texts[n : n + 5]), f"avsnitt {n // 5 + 1}"))
             lines.append(Line("", ""))
-        doc = Document(name=f"norne-{lang}-dev.txt", format="txt", blocks=tuple(build_blocks(lines)))
+        doc = Doc(name=f"norne-{lang}-dev.txt", format="txt", blocks=tuple(build_blocks(lines)))
         people = [r for r in extract_document(doc, names=finder) if r.kind == "person"]
         right = [p for p in people if p.name in per]
         wrong = [p.name for p in people if p not in right]

@@ -19,6 +19,28 @@ _YEAR_GROUP = re.compile(
     r"|\(\s*(?:u\.å\.|udatert|n\.d\.)\s*\)",
 )
 _WHITE_PAPER = re.compile(r"^(?P<series>Meld\.?\s*St\.?|St\.?\s*meld\.?|Prop\.?\s*\d*\s*[LS]?)\s*(?:nr\.?\s*)?(?P<no>\d+)", re.IGNORECASE)
+# A Storting document named by its series and number: "St.meld. nr. 35/1957", "Ot.prp. nr. 38 (1996-97)",
+# "Inst.O. nr. 70 (1997-1998)", "Innst. 145 S (2010–2011)", "Besl.O. nr. 68", "Prop. 1 S (2014–2015)".
+_STORTING = re.compile(
+    r"^(?P<id>(?:St\.?\s*meld\.?|Meld\.?\s*St\.?|Ot\.?\s*prp\.?|Prop\.?|Inn?st\.?\s*(?:[OS]\.?)?|Besl\.?\s*[OL]\.?)"
+    r"\s*(?:nr\.?\s*)?\d+(?:\s*[LS]\b)?)\s*",
+    re.IGNORECASE,
+)
+_SESSION = re.compile(r"[(/]\s*(?P<year>(?:1[89]|20)\d\d)(?:\s*[–/-]\s*\d{2,4})?\s*\)?")
+# "Surname, Given[ og Surname, Given]: Title …": a reading list's author, then a colon.
+_AUTHOR_COLON = re.compile(
+    r"^(?P<head>[A-ZÆØÅ][\w'’-]+(?:\s[A-ZÆØÅ][\w'’-]+)?,\s+[A-ZÆØÅ][\w.'’ -]{0,40}?"
+    r"(?:\s+(?:og|&|and)\s+[A-ZÆØÅ][\w.'’ ,-]{2,60}?)?)\s*:\s+(?P<rest>\S.*)$"
+)
+_BARE_YEAR = re.compile(r"(?<![\d.-])(?P<year>(?:1[5-9]|20)\d\d)(?![\d])")
+# Where a second reference starts inside one block (a PDF joined the lines): after the end of a sentence or
+# "eller", a "Surname, Given:" or "Surname, Given (year)".
+_NEXT_REFERENCE = re.compile(
+    r"\s+(?=[A-ZÆØÅ][\w'’-]+(?:\s[A-ZÆØÅ][\w'’-]+)?,\s+[A-ZÆØÅ][\w.'’ -]{0,40}?(?:\s+(?:og|&)\s+[^:()]{2,60}?)?:\s)"
+    r"|(?:(?<=[.!?”\"»])\s+|\s+eller\s+)(?=[A-ZÆØÅ][\w'’-]+(?:\s[A-ZÆØÅ][\w'’-]+)?,\s+[A-ZÆØÅ][\w.'’ -]{0,40}?"
+    r"\(\s*(?:1[5-9]|20)\d\d)"
+)
+_QUOTED_TITLE = re.compile(r"^[\"“”«„]\s*(?P<title>[^\"“”«»]{2,200}?)\s*[\"“”»]")
 _NOU = re.compile(r"^NOU\s*(?:(?P<a>\d{1,2})\s*:\s*(?P<ya>(?:19|20)\d{2})|(?P<yb>(?:19|20)\d{2})\s*:\s*(?P<b>\d{1,2}))\s*[:.]?\s*")
 _PLACE_PUBLISHER = re.compile(r"(?:^|[.?!»]\s*)(?P<place>[A-ZÆØÅ][\wæøåÆØÅ '-]{1,40}?)\s*:\s*(?P<publisher>[^:]{2,80}?)\.?\s*$")
 _ET_AL = re.compile(r"\s*,?\s*(?:m\.\s?fl\.?|mfl\.?|et\.?\s*al\.?|med flere)\s*", re.IGNORECASE)
@@ -97,6 +119,49 @@ def _looks_like_authors(text: str) -> bool:
     return bool(_ET_AL.search(text))
 
 
+def _storting_citation(text: str, match: re.Match) -> Citation:
+    """A Storting document: its series and number are its author, the session's first year its year."""
+    ident = re.sub(r"\s+", " ", match.group("id")).strip()
+    if ident.lower().startswith("meld"):  # "Meld. St 28", "Meld.St. 28": one way to name the series
+        ident = "Meld. St. " + re.search(r"\d+", ident).group(0)
+    rest = text[match.end() :]
+    session = _SESSION.search(rest)
+    year = int(session.group("year")) if session else None
+    if session and session.start() <= 40:  # "til St.meld. nr. 32 (2000-2001) Om …": the title follows the session
+        rest = rest[session.end() :]
+    title, place, publisher = _title_and_imprint(rest.strip(" .:"))
+    return Citation((ident,), year, title, publisher, place, text, False, False)
+
+
+def _colon_citation(text: str, match: re.Match) -> Citation | None:
+    """"Surname, Given: Title (year)", "Surname, Given: «Title». I: Book, Place year, s. 1–20"."""
+    authors, et_al, editors = split_authors(match.group("head"))
+    rest = match.group("rest")
+    quoted = _QUOTED_TITLE.match(rest)
+    if quoted:
+        title = quoted.group("title")
+    else:
+        title = re.split(r"\s*\((?:1[5-9]|20)\d\d\)|\.\s+|\s+[iI]:?\s+(?=[A-ZÆØÅ«\"“”])", rest, maxsplit=1)[0]
+    title = title.strip(" .,:;\"“”«»")
+    group = _YEAR_GROUP.search(rest)
+    if group and group.group("year"):
+        year = int(group.group("year"))
+    else:
+        years = [m for m in _BARE_YEAR.finditer(rest) if not re.match(r"\s*[-–]\s*\d", rest[m.end() :])]
+        year = int(years[-1].group("year")) if years else None
+    if not title or year is None:
+        return None
+    return Citation(authors, year, title, "", "", text, et_al, editors)
+
+
+def split_references(text: str) -> list[str]:
+    """One block's text as the references it holds: two or more when a PDF joined their lines."""
+    parts = [p.strip() for p in _NEXT_REFERENCE.split(text) if p and p.strip()]
+    if len(parts) > 1 and sum(parse_citation(p) is not None for p in parts) >= 2:
+        return parts
+    return [text]
+
+
 def parse_citation(entry: str) -> Citation | None:
     """Parse one reference.
 
@@ -116,13 +181,21 @@ def parse_citation(entry: str) -> Citation | None:
         title, place, publisher = _title_and_imprint(text[nou.end() :])
         return Citation(("NOU",), year, title, publisher, place, text, False, False)
 
+    storting = _STORTING.match(text)
+    if storting:
+        return _storting_citation(text, storting)
+
     group = _YEAR_GROUP.search(text)
+    colon = _AUTHOR_COLON.match(text)
+    # "Name: Book (2007): Chapter …" is dated like APA; "Name: Book (1917)" and "Name: «Article». I: … 1994" are not.
+    apa_like = group and group.start() < colon.end("head") + 40 and len(text[group.end() :].split()) >= 2 if colon else False
+    if colon and not apa_like:
+        return _colon_citation(text, colon)
     if group and group.start() > 0:
         head = text[: group.start()].strip(" ,")
         rest = text[group.end() :]
         rest = _EDITORS.sub(" ", rest) if rest.lstrip().startswith("(") else rest
-        ranged = bool(group.group("year2"))
-        year = int(group.group("year")) if group.group("year") and not ranged else None
+        year = int(group.group("year")) if group.group("year") else None  # a range "(1997–98)" is dated by its start
         paper = _WHITE_PAPER.match(head)
         if paper:
             series = "Meld. St." if "meld" in paper.group("series").lower() else paper.group("series").strip()

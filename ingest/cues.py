@@ -11,20 +11,13 @@ from __future__ import annotations
 
 import re
 
+from absolutt_kb.roles import role
 from ingest.layout import Block
 
-ORGANISER = (
-    r"møteleder|møteleiar|ordstyrer|ordstyrar|konferansier|debattleder|debattleiar|moderator|programleder|programleiar|"
-    r"leder av|leiar av|lede sesjonen|leie sesjonen|til å lede|til å leie|ledet av|leia av|ledes av|leiast av|vert\b|vertskap|"
-    r"arrangementsgrupp\w*|arbeidsgrupp\w*|programkomit\w*|arrangementskomit\w*|styringsgrupp\w*|planleggingsgrupp\w*|"
-    r"prosjektleder|prosjektleiar|ansvarlig|ansvarleg|arrangør\w*|arrangement\w* av|medarrangør\w*"
-)
-CONTACT = r"kontakt\w*|påmelding\w*|spørsmål|henvendelse\w*|e-post|epost"
-PRESENTER = (
-    r"v/|\bved\b|innleder\w*|innleiar\w*|innledning|innleiing|foredragsholder\w*|foredragshaldar\w*|foredrag|"
-    r"keynote|innlegg|presentasjon|velkommen|velkomen|velkomst\w*|åpning|opning|panel\w*|samtale|bidragsyter\w*|"
-    r"forelesning|forelesar|foreleser|ressursperson\w*|speaker\w*"
-)
+# The cue words of each part, Bokmål and Nynorsk side by side, come from the one role vocabulary.
+ORGANISER = role("organiser").cues
+CONTACT = role("contact").cues
+PRESENTER = role("presenter").cues
 ORGANISER_RE = re.compile(rf"\b(?:{ORGANISER})", re.IGNORECASE)
 CONTACT_RE = re.compile(rf"\b(?:{CONTACT})", re.IGNORECASE)
 _PRESENTER_RE = re.compile(rf"(?:{PRESENTER})", re.IGNORECASE)

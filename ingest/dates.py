@@ -13,7 +13,8 @@ MONTHS = {
 }
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WORDY = re.compile(
-    rf"\b(?P<d1>[0-3]?\d)\.?\s*(?:(?:[-–]|og|and|&)\s*(?P<d2>[0-3]?\d)\.?)?\s*(?P<month>{_MONTH_NAMES})\.?(?:\s+(?P<year>(?:19|20)\d{{2}}))?\b",
+    rf"\b(?P<d1>[0-3]?\d)\.?\s*(?:(?:[-–]|og|and|&|til)\s*(?:[a-zæøå]+dag\s+(?:den\s+)?)?(?P<d2>[0-3]?\d)\.?)?\s*"
+    rf"(?P<month>{_MONTH_NAMES})\.?(?:\s+(?P<year>(?:19|20)\d{{2}}))?\b",
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>(?:19|20)?\d{2})(?![\d])")

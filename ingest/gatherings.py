@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ingest.dates import DateMention, find_dates
@@ -77,7 +78,7 @@ def _reference_year(texts: list[str]) -> tuple[int, int, int] | None:
     return None
 
 
-def _is_gathering_date(blocks: list[Block], i: int, mention: DateMention, heading: str, title: str) -> bool:
+def is_gathering_date(blocks: list[Block], i: int, mention: DateMention, heading: str, title: str) -> bool:
     """Whether a date is the date of an event, not a deadline, a publication date or a letter's date."""
     text = blocks[i].text
     clause = re.split(r"[.;!?]\s|\n", text[: mention.start])[-1][-40:]
@@ -127,15 +128,38 @@ def _themes_before(blocks: list[Block], i: int, stop: int) -> list[str]:
     return []
 
 
-def find_gatherings(blocks: list[Block]) -> list[GatheringFound]:
+EventTest = Callable[[list[Block], int, DateMention, str, str], bool]
+
+
+def dated_mentions(blocks: list[Block]) -> list[tuple[int, DateMention, str | None]]:
+    """Every date of a document with the day it resolves to (ISO), its year taken as ``find_gatherings`` does."""
+    texts = [b.text for b in blocks]
+    reference = _reference_year(texts)
+    title_years = _YEAR.findall(" ".join(texts[:2]))
+    title_year = int(title_years[0]) if title_years else None
+    out = []
+    for i, block in enumerate(blocks):
+        for mention in find_dates(block.text):
+            year = _year_for(mention, block.text, title_year, reference)
+            resolved = mention.resolve(year) if year else None
+            out.append((i, mention, resolved[0].isoformat() if resolved else None))
+    return out
+
+
+def find_gatherings(blocks: list[Block], is_event: EventTest | None = None, primary: str | None = None) -> list[GatheringFound]:
     """All gatherings in a document.
 
     Args:
         blocks: The document's blocks, in order, headings included.
+        is_event: Decides whether a date is the first day of a gathering (blocks, block index, date,
+            heading, title); the trained model's test in the pipeline, the rules' own without one.
+        primary: The day of the gathering the document is mainly about (its title and opening describe it);
+            without one, only a document with a single gathering is described so.
 
     Returns:
         The gatherings, one per distinct date.
     """
+    is_event = is_event or is_gathering_date
     heading_paths: list[str] = []
     heading = ""
     for b in blocks:
@@ -156,7 +180,7 @@ def find_gatherings(blocks: list[Block]) -> list[GatheringFound]:
     for i, block in enumerate(blocks):
         for mention in find_dates(block.text):
             heading = heading_paths[i]
-            if not _is_gathering_date(blocks, i, mention, heading, title):
+            if not is_event(blocks, i, mention, heading, title):
                 continue
             year = _year_for(mention, block.text, title_year, reference)
             resolved = mention.resolve(year) if year else None
@@ -202,11 +226,12 @@ def find_gatherings(blocks: list[Block]) -> list[GatheringFound]:
             )
             last_date_block = i + 1
             last_block, last_end = i, mention.end
-    if len(found) == 1:  # a document about one event: its title and opening paragraphs describe it
+    main = next((n for n, g in enumerate(found) if g.date == primary), 0 if len(found) == 1 else None)
+    if main is not None:  # the event the document is about: its title and opening paragraphs describe it
         intro = _introduction(blocks)
         places = [m.group("value").strip() for b in blocks if (m := _PLACE_LABEL.match(b.text))]
         where = ("Sted: " + "; ".join(dict.fromkeys(places)) + ".") if places else ""
-        found[0] = dataclasses.replace(found[0], text=f"{found[0].text} {intro} {where}".strip())
+        found[main] = dataclasses.replace(found[main], text=f"{found[main].text} {intro} {where}".strip())
     return found
 
 

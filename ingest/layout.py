@@ -122,10 +122,15 @@ def _heading_level(text: str) -> int:
     return 1 if text.isupper() and len(text) > 3 else 2
 
 
+_REFERENCE_LIKE = re.compile(r"\((?:1[5-9]|20)\d\d[a-z]?\)|^[A-ZÆØÅ][\w'’-]+,\s+[A-ZÆØÅ][\w.'’ -]{0,40}:\s")
+
+
 def _looks_like_heading(text: str) -> bool:
     words = text.split()
     if not words or len(words) > 12 or len(text) > 90:
         return False
+    if _REFERENCE_LIKE.search(text):
+        return False  # "Egner, Thorbjørn: Klatremus … (1953)" is an entry of a reading list
     if text[-1] in ".,;:" or text.startswith(("(", "«", "\"", "[")):
         return False
     if re.match(r"^[\wæøåÆØÅ ]{1,20}:\s", text):

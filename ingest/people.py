@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from absolutt_kb.roles import cue_pattern
 from ingest.names import (
     NAME_LIST,
     capitalise_name,
@@ -19,9 +20,9 @@ from ingest.names import (
     trailing_org,
 )
 
-_CONTACT = re.compile(r"\b(kontakt|spørsmål|lurer|snakk med|henvendelse|e-post|telefon)\b", re.IGNORECASE)
-_ORGANISER = re.compile(r"\b(prosjektleder\w*|ledes|leder|ansvar\w*|arrangør\w*|koordinator\w*|ved)\b", re.IGNORECASE)
-_PRESENTER = re.compile(r"\b(presenter\w*|innlegg|foredrag\w*|innled\w*|forteller|holder)\b", re.IGNORECASE)
+_CONTACT = cue_pattern("contact")
+_ORGANISER = cue_pattern("organiser")
+_PRESENTER = cue_pattern("presenter")
 _TRIGGER = re.compile(
     r"(?:\bved\b|\bv/\s*|\bsnakk(?:e)? med\b|\bkontakt(?:person(?:er)?)?(?: med)?:?(?:\s+(?:er|var))?|\bledes av\b|"
     r"\bpresentert av\b|\bholdes av\b|\binnlegg av\b|\bforedrag av\b|\bprosjektleder(?:e)?:?|\binnleder(?:e)?:)\s*",
@@ -123,12 +124,11 @@ def parse_person_entry(entry: str, role: str = "resource_person") -> list[Person
 
 
 def _role_for(sentence: str) -> str:
-    if _PRESENTER.search(sentence):
-        return "presenter"
-    if _CONTACT.search(sentence):
-        return "contact"
+    """The part a cue sentence gives: one who leads ("ledes av … ved Name") before one who speaks ("v/")."""
     if _ORGANISER.search(sentence):
         return "organiser"
+    if _PRESENTER.search(sentence):
+        return "presenter"
     return "contact"
 
 

@@ -1,4 +1,4 @@
-"""Readers: a file on disk becomes a ``Document`` of layout blocks.
+"""Readers: a file on disk becomes a ``Doc`` of layout blocks (``ingest.doc``).
 
 One reader per format (.txt, .md, .pdf, .docx). The format is checked by the
 file's content, not only its name, and a file that cannot be read raises
@@ -11,9 +11,9 @@ import codecs
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.doc import Doc
 from ingest.layout import Block, Line, build_blocks, clean_line, row_text
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
@@ -26,20 +26,6 @@ MAX_ZIP_RATIO = 200  # ... as is one whose parts unpack to more than 200 times t
 
 class UnreadableDocument(Exception):
     """A document that cannot be read; the message says why, in Norwegian."""
-
-
-@dataclass(frozen=True)
-class Document:
-    """A read document: its name in the corpus, format and layout blocks."""
-
-    name: str
-    format: str
-    blocks: tuple[Block, ...]
-
-    @property
-    def text(self) -> str:
-        """The whole document as plain text, one block a line."""
-        return "\n".join(b.text for b in self.blocks)
 
 
 def _one_byte_at_a_time(error: UnicodeDecodeError) -> tuple[str, int]:
@@ -94,8 +80,8 @@ def sniff_format(path: Path, head: bytes) -> str:
     return "md" if suffix == ".md" else "txt"
 
 
-def read_document(path: Path, name: str | None = None) -> Document:
-    """Read one file into a ``Document``.
+def read_document(path: Path, name: str | None = None) -> Doc:
+    """Read one file into a ``Doc`` of layout blocks, with its written standard.
 
     Args:
         path: The file.
@@ -126,12 +112,12 @@ def read_document(path: Path, name: str | None = None) -> Document:
         _check_chars(sum(len(b.text) for b in blocks))
         if not blocks:
             raise UnreadableDocument("Fant ingen hovedtekst på nettsiden (bare menyer eller tom side).")
-        return Document(name=name, format="html", blocks=tuple(blocks))
+        return Doc.read(name, "html", tuple(blocks))
     elif fmt == "docx":
         _check_zip(path)
         blocks = _docx_blocks(path)
         _check_chars(sum(len(b.text) for b in blocks))
-        return Document(name=name, format="docx", blocks=tuple(blocks))
+        return Doc.read(name, "docx", tuple(blocks))
     else:
         if path.stat().st_size > MAX_TEXT_BYTES:
             raise UnreadableDocument(
@@ -144,7 +130,7 @@ def read_document(path: Path, name: str | None = None) -> Document:
     blocks = build_blocks(lines, markdown=fmt == "md", loose=fmt == "pdf")
     if not any(b.text.strip() for b in blocks):
         raise UnreadableDocument("Fant ingen tekst i dokumentet (kanskje et skannet bilde uten tekstlag).")
-    return Document(name=name, format=fmt, blocks=tuple(blocks))
+    return Doc.read(name, fmt, tuple(blocks))
 
 
 def _check_chars(count: int) -> None:

@@ -28,6 +28,7 @@ from pathlib import Path
 from absolutt_kb.records import KIND_LABELS, Record
 from ingest.chunking import ChunkPolicy
 from ingest.mentions import NameFinder
+from ingest.models import shared_models
 from ingest.pipeline import extract_document
 from ingest.readers import SUPPORTED_SUFFIXES, UnreadableDocument, read_document
 
@@ -104,6 +105,7 @@ def parse_file(
 
 def _worker(conn, policy: ChunkPolicy, memory_mb: int, load_names: NameLoader | None) -> None:
     names = load_names() if load_names is not None else None  # once per worker, not per file
+    shared_models()  # the trained extraction models, read before the limit like the recogniser
     # The limit is what one file may cost: on top of the recogniser, which is loaded before it is set.
     limit = memory_mb * 2**20 + (_address_space() if names is not None else 0)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

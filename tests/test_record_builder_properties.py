@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ingest.doc import Doc
 from ingest.layout import Line, build_blocks
 from ingest.pipeline import extract_document
-from ingest.readers import Document
 
 NAMES = ["Tuva Nilsen", "Henrik Solberg", "Ingrid Haugen", "Magnus Berge", "Sigrid Lie Andersen"]
 TITLES = ["professor", "rådgiver", "rektor", "Førsteamanuensis", "seniorrådgiver"]
@@ -31,7 +31,7 @@ def names():
 
 def person_from(line: str, names):
     lines = [Line(text, f"linje {n}") for n, text in enumerate(["Program", "", f"09.00–09.45 {line}", "", "09.45–10.00 Pause"])]
-    doc = Document(name="program.txt", format="txt", blocks=tuple(build_blocks(lines)))
+    doc = Doc(name="program.txt", format="txt", blocks=tuple(build_blocks(lines)))
     people = [r for r in extract_document(doc, names=names) if r.kind == "person"]
     return [(p.name, p.affiliation, p.topics[:1]) for p in people]
 

@@ -1,10 +1,11 @@
-"""Reading goes one way: ``ingest`` turns one file into findings and uses only the records and the language layer."""
+"""Reading goes one way: ``ingest`` turns one file into findings and uses only the records, the language layer
+and the role vocabulary."""
 
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ALLOWED = {"absolutt_kb.records", "absolutt_kb.language"}
+ALLOWED = {"absolutt_kb.records", "absolutt_kb.language", "absolutt_kb.roles"}
 
 
 def _imports(path: Path) -> set[str]:
@@ -18,7 +19,7 @@ def _imports(path: Path) -> set[str]:
 
 
 def test_ingest_uses_only_records_and_the_language_layer():
-    for path in sorted((ROOT / "ingest").glob("*.py")):
+    for path in sorted((ROOT / "ingest").rglob("*.py")):
         used = {name for name in _imports(path) if name.split(".")[0] == "absolutt_kb"}
         assert used <= ALLOWED, f"{path.name} imports {sorted(used - ALLOWED)}"
 

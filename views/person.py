@@ -8,15 +8,9 @@ from absolutt_kb.bibliography import apa
 from absolutt_kb.browse import linked_records, related_people
 from absolutt_kb.markdown import escape
 from absolutt_kb.records import Person
+from absolutt_kb.roles import role_label
 from absolutt_kb.themes import shown_themes
 from views.common import PAGES, badges, region_label, searcher
-
-ROLES = {
-    "resource_person": "Ressursperson",
-    "presenter": "Innleder på samling",
-    "organiser": "Arrangør",
-    "contact": "Kontaktperson",
-}
 
 kb = searcher()
 people = sorted(kb.index.of_kind("person"), key=lambda p: p.name)
@@ -37,7 +31,7 @@ st.title(person.name)
 badges(person)
 col1, col2 = st.columns(2)
 col1.markdown(f"**Tilhørighet:** {escape(person.affiliation) or 'ikke oppgitt'}")
-col1.markdown(f"**Rolle:** {ROLES.get(person.role, escape(person.role))}")
+col1.markdown(f"**Rolle:** {role_label(person.role)}")
 if person.aliases:
     col1.markdown(f"**Også skrevet:** {escape(', '.join(person.aliases))}")
 if person.regions:

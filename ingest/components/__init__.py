@@ -1,0 +1,1 @@
+"""The extraction components: each reads a ``Doc`` and adds its findings (``ingest.pipeline`` lists them in order)."""
