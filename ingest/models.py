@@ -14,7 +14,7 @@ from pathlib import Path
 from ingest.linear import LinearModel
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "absolutt_kb" / "models" / "extraction"
-NAMES = ("person", "role", "affiliation", "topic", "date")
+NAMES = ("person", "role", "affiliation", "topic", "date", "practice")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class ExtractionModels:
         affiliation: Whether a phrase near a mention is the person's affiliation ("y" vs "n").
         topic: Whether a phrase near a mention is the person's talk or topic ("y" vs "n").
         date: Whether a date is the first day of a gathering the document announces or reports ("y" vs "n").
+        practice: Whether an organisation or place is the owner of a practice example the document presents.
     """
 
     person: LinearModel | None = None
@@ -34,6 +35,7 @@ class ExtractionModels:
     affiliation: LinearModel | None = None
     topic: LinearModel | None = None
     date: LinearModel | None = None
+    practice: LinearModel | None = None
 
     @classmethod
     def load(cls, folder: Path = MODEL_DIR) -> ExtractionModels:

@@ -145,6 +145,8 @@ def mention_features(doc: Doc, layout: Layout, mention: Mention, rule_role: str 
     if label:
         for w in tokens(label.group(1))[-3:]:
             f["lab=" + w] = 1.0
+        if not before[label.end(1) :].strip(" :\t"):
+            f["starts_label"] = 1.0  # the name is the first thing after the label ("Ordstyrar: Name")
     for w in tokens(layout.headings[mention.block])[:8]:
         f["h=" + w] = 1.0
     if mention.block > 0:

@@ -44,16 +44,19 @@ def trim(text: str) -> str:
     return " ".join(text.split()).strip(_EDGE)
 
 
-def phrase_features(phrase: Phrase, prefix: str = "") -> dict[str, float]:
-    """Features of a phrase itself: its origin, its words, its shape, what stands between it and the name."""
-    words = tokens(phrase.text)
+def phrase_features(phrase: Phrase, prefix: str = "", words: bool = True) -> dict[str, float]:
+    """Features of a phrase itself: its origin, its shape, what stands between it and the name, and (with
+    ``words``) its own words. An organisation is told by its words ("kommune", "universitet"); a talk is not,
+    and cross-validated, the topic ranker does better without them (73 against 64 of 132 topics right)."""
+    found = tokens(phrase.text)
     f: dict[str, float] = {f"{prefix}origin={phrase.origin}": 1.0, f"{prefix}bias": 1.0}
-    for w in words[:12]:
-        f[f"{prefix}w={w}"] = 1.0
     if words:
-        f[f"{prefix}first={words[0]}"] = 1.0
-        f[f"{prefix}last={words[-1]}"] = 1.0
-    f[f"{prefix}len={min(len(words), 12) // 2}"] = 1.0
+        for w in found[:12]:
+            f[f"{prefix}w={w}"] = 1.0
+        if found:
+            f[f"{prefix}first={found[0]}"] = 1.0
+            f[f"{prefix}last={found[-1]}"] = 1.0
+    f[f"{prefix}len={min(len(found), 12) // 2}"] = 1.0
     capitals = sum(1 for w in phrase.text.split() if w[:1].isupper())
     f[f"{prefix}caps={min(capitals, 4)}"] = 1.0
     if phrase.text[:1].islower():

@@ -19,7 +19,7 @@ from ingest.components.names import RecogniseNames
 from ingest.components.ocr import repair_ocr
 from ingest.components.passages import Passages
 from ingest.components.people import People, books_in_bios
-from ingest.components.practice import find_practice
+from ingest.components.practice import PracticeExamples
 from ingest.components.rule_people import rule_people
 from ingest.components.sections import find_sections
 from ingest.doc import Doc
@@ -30,12 +30,12 @@ Component = Callable[[Doc], Doc]
 
 
 def make_pipeline(
-    policy: ChunkPolicy = ChunkPolicy(), names: NameFinder | None = None, models: ExtractionModels | None = None
+    policy: ChunkPolicy | None = None, names: NameFinder | None = None, models: ExtractionModels | None = None
 ) -> list[tuple[str, Component]]:
     """The extraction components in order, each with its name.
 
     Args:
-        policy: Passage size.
+        policy: Passage size (default: the standard ``ChunkPolicy``).
         names: The name recogniser; without it no names are tagged and people come from the layout rules.
         models: The trained extraction models (default: the shipped ones).
 
@@ -50,9 +50,9 @@ def make_pipeline(
         ("people", People(models)),
         ("lists", list_records),
         ("books", books_in_bios),
-        ("practice", find_practice),
+        ("practice", PracticeExamples(models)),
         ("gatherings", Gatherings(models)),
-        ("passages", Passages(policy)),
+        ("passages", Passages(policy or ChunkPolicy())),
         ("ocr", repair_ocr),
     ]
 
@@ -67,7 +67,7 @@ def run_pipeline(doc: Doc, pipeline: list[tuple[str, Component]], until: str | N
 
 
 def extract_document(
-    doc: Doc, policy: ChunkPolicy = ChunkPolicy(), names: NameFinder | None = None,
+    doc: Doc, policy: ChunkPolicy | None = None, names: NameFinder | None = None,
     models: ExtractionModels | None = None,
 ) -> list[Record]:
     """All records one document gives.

@@ -28,6 +28,7 @@ from absolutt_kb.language import fold
 from bench.realtrain import DEFAULT_DATA, GoldDocument, load_documents, split
 from ingest.components.gatherings import date_instances
 from ingest.components.people import Evidence, gather_evidence
+from ingest.components.practice import owner_instances
 from ingest.doc import Doc
 from ingest.linear import LinearModel
 from ingest.models import MODEL_DIR, ExtractionModels
@@ -42,15 +43,18 @@ class Settings:
     """Regularisation and decision thresholds of the models (chosen by cross-validation on the open folds)."""
 
     person_c: float = 0.3
-    person_threshold: float = 0.5
+    person_threshold: float = 0.6
     role_c: float = 1.0
     affiliation_c: float = 1.0
     affiliation_threshold: float = 0.2
-    topic_c: float = 0.3
-    topic_threshold: float = 0.25
+    topic_c: float = 1.0
+    topic_threshold: float = 0.2
     date_c: float = 0.1
     date_threshold: float = 0.5
     date_floor: float = 0.15
+    practice_c: float = 0.3
+    practice_threshold: float = 0.5
+    practice_floor: float = 0.2
 
 
 class CachedFinder:
@@ -102,14 +106,20 @@ def _gold_people(gold: dict) -> dict[str, dict]:
     return {fold(n): p for p in gold["persons"] for n in [p["name"], *p.get("aliases", [])]}
 
 
-def _phrase_labels(options, want: str, longest: float | None = None) -> list[tuple[dict, str]]:
-    """Training labels of the phrases near a person: a phrase that holds the gold string is right unless it is
-    longer than ``longest`` times the gold string (then it is left out: right, but not what a card should
-    show); all others are wrong."""
+def _phrase_labels(options, want: str, longest: float | None = None, tight: bool = False) -> list[tuple[dict, str]]:
+    """Training labels of the phrases near a person.
+
+    A phrase that holds the gold string is right; with ``longest``, one longer than that many times the gold
+    string is left out (right, but not what a card should show); with ``tight``, only the shortest phrases that
+    hold it are right and the longer ones are left out. All other phrases are wrong.
+    """
+    holding = [len(p.key) for _, p, _ in options if want and want in p.key]
+    shortest = min(holding, default=0)
     out = []
     for _, phrase, features in options:
         if want and want in phrase.key:
-            if longest is None or len(phrase.key) <= longest * len(want) + 15:
+            too_long = longest is not None and len(phrase.key) > longest * len(want) + 15
+            if not too_long and not (tight and len(phrase.key) > shortest + 3):
                 out.append((features, "y"))
         else:
             out.append((features, "n"))
@@ -140,11 +150,13 @@ def fit(labelled: list[Labelled], settings: Settings = Settings()) -> Extraction
                 continue
             roles.append(ev.features)
             role_labels.append(person.get("role", "presenter"))
-            for options, key, longest, xs, ys in (
-                (ev.affiliations, "affiliation", 2.0, affiliations, affiliation_labels),
-                (ev.topics, "topic_contains", None, topics, topic_labels),  # a topic phrase is a part of the talk
+            for options, key, tight, xs, ys in (
+                (ev.affiliations, "affiliation", False, affiliations, affiliation_labels),
+                (ev.topics, "topic_contains", True, topics, topic_labels),  # the tightest phrase that holds the talk
             ):
-                for features, label in _phrase_labels(options, fold(person.get(key) or ""), longest):
+                for features, label in _phrase_labels(
+                    options, fold(person.get(key) or ""), None if tight else 2.0, tight
+                ):
                     xs.append(features)
                     ys.append(label)
     dates, date_labels = [], []
@@ -153,8 +165,17 @@ def fit(labelled: list[Labelled], settings: Settings = Settings()) -> Extraction
         for iso, features in date_instances(list(item.doc.blocks)):
             dates.append(features)
             date_labels.append("y" if iso in wanted else "n")
+    owners, owner_labels = [], []
+    for item in labelled:
+        wanted = [fold(p["owner_contains"]) for p in item.gold["practice"]]
+        for owner, features in owner_instances(item.doc):
+            owners.append(features)
+            owner_labels.append("y" if any(w in owner.key for w in wanted) else "n")
     s = settings
     return ExtractionModels(
+        practice=LinearModel.fit(
+            owners, owner_labels, c=s.practice_c, threshold=s.practice_threshold, floor=s.practice_floor
+        ),
         date=LinearModel.fit(dates, date_labels, c=s.date_c, threshold=s.date_threshold, floor=s.date_floor),
         person=LinearModel.fit(mentions, mention_labels, c=s.person_c, threshold=s.person_threshold),
         role=LinearModel.fit(roles, role_labels, c=s.role_c),

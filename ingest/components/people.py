@@ -24,6 +24,7 @@ from ingest.candidates import Candidate, Mention, person_candidates
 from ingest.components.lists import slug, source
 from ingest.cues import BYLINE
 from ingest.doc import Doc
+from ingest.gatherings import GATHERING_WORDS
 from ingest.models import ExtractionModels
 from ingest.names import JOB_TITLE_RE, is_org
 from ingest.person_features import TIME_START, Layout, candidate_features, mention_features
@@ -170,6 +171,17 @@ def _context(doc: Doc, mention: Mention) -> str:
     return " › ".join([*above, text])
 
 
+def _with_title(doc: Doc, context: str, name: str) -> str:
+    """The context, with the document's title when the title names an event ("Styrerkonferansen 2021") or the
+    context says little beyond the name ("Praktisk ansvarlig › Marianne Aagedal"): where the person is from."""
+    title = doc.blocks[0].text if doc.blocks else ""
+    if not title or len(title) > 120 or title in context:
+        return context
+    event = bool(GATHERING_WORDS.search(title) or re.search(r"\b(?:19|20)\d\d\b", title))
+    bare = len(context.replace(name, "").strip(" ,.:;–-›")) < 40
+    return f"{context} (fra «{title}»)" if event or bare else context
+
+
 def person_text(name: str, affiliation: str, topics: tuple[str, ...], role: str, context: str) -> str:
     """A person card's text: who, where from, about what, which part, and the place that says so."""
     parts = [name + (f", {affiliation}" if affiliation else "")]
@@ -200,16 +212,16 @@ class People:
                 continue
             scores = [self.models.person.probabilities(f).get("person", 0.0) for f in ev.mentions]
             best = max(range(len(scores)), key=scores.__getitem__)
-            if scores[best] < self.models.person.threshold:
+            if scores[best] < self.models.person.threshold and not (LABELLED and _labelled(ev)):
                 continue
             mention = ev.candidate.mentions[best]
             role = _role(self.models, ev)
             affiliation = tidy_affiliation(_best_phrase(self.models.affiliation, ev.affiliations))
             # A phrase that holds the affiliation is not the talk ("NTNU: «Leseglede i barnehagen»").
             options = [t for t in ev.topics if not affiliation or fold(affiliation) not in t[1].key]
-            topic = _best_phrase(self.models.topic, options, band=0.05)
+            topic = _listed_topic(doc, ev) or _best_phrase(self.models.topic, options, band=0.05)
             topics = (topic,) if topic and fold(topic) not in fold(affiliation) else ()
-            context = _context(doc, mention)
+            context = _with_title(doc, _context(doc, mention), ev.candidate.name)
             name = ev.candidate.name
             where = source(doc, doc.blocks[mention.block].locator)
             doc.records.append(
@@ -226,6 +238,31 @@ class People:
                 )
             )
         return doc
+
+
+LABELLED = True
+
+
+def _labelled(ev: Evidence) -> bool:
+    """Whether a name stands right after a label that names its part ("Ordstyrar: Name", "Kontaktperson: Name")."""
+    return any(k.startswith("cue_lab=") and f.get("starts_label") for f in ev.mentions for k in f)
+
+
+def _listed_topic(doc: Doc, ev: Evidence) -> str:
+    """The topic a list of people gives after "om" ("Eva Sørensen, Danmark, om samarbeidende medarbeiderskap"
+    under "Ressurspersoner"), as the list rules parse it: such an entry says it in one fixed way."""
+    listed = {id(e.block) for e in doc.entries if e.kind == "person"}
+    if not any(id(doc.blocks[m.block]) in listed for m in ev.candidate.mentions):
+        return ""
+    texts = [doc.blocks[m.block].text for m in ev.candidate.mentions]
+    return next(
+        (
+            p.text
+            for _, p, _ in ev.topics
+            if p.origin == "rules" and any(re.search(rf"\b(?:om|about)\s+{re.escape(p.text)}", t) for t in texts)
+        ),
+        "",
+    )
 
 
 def _role(models: ExtractionModels, ev: Evidence) -> str:
