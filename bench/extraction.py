@@ -162,6 +162,12 @@ def _line(label: str, figures: dict[str, float]) -> str:
     return f"{label}: " + " ".join(f"{k} {figures[k]:.3f}" for k in (*KINDS, "person-precision"))
 
 
+def _counts(result: dict) -> str:
+    """Hits/total per kind, for the tables: "persons 55/63 …"."""
+    keys = (*KINDS, "person_cards")
+    return "  [" + ", ".join(f"{k.replace('_cards', ' cards')} {result[k][0]}/{result[k][1]}" for k in keys) + "]"
+
+
 def cross_validate(args) -> int:
     """The --folds mode: cross-validation on the open real-train documents, then locked, dev and seeds."""
     from bench.realtrain import folds, load_documents, split
@@ -194,16 +200,19 @@ def cross_validate(args) -> int:
         print(f"  {key:<17} {sum(values) / len(values):.3f} [{min(values):.3f}–{max(values):.3f}]  {hits}/{total}")
     models = fit(list(labelled.values()))
     locked_result = score(_merged_gold([d.gold for d in locked]), _extract([d.path for d in locked], finder, models))
-    print(_line("\nlocked", _figures(locked_result)) + f"  ({len(locked)} dok.)")
+    print(_line("\nlocked", _figures(locked_result)) + f"  ({len(locked)} dok.)" + _counts(locked_result))
+    whole = {k: (totals[k][0] + locked_result[k][0], totals[k][1] + locked_result[k][1]) for k in totals}
+    print(f"alle {len(open_documents) + len(locked)} dokumenter, hvert lest med modeller trent uten det:" + _counts(whole))
     dev_gold = json.loads((args.dev / "records.json").read_text(encoding="utf-8"))
     dev_result = score(dev_gold, _extract(sorted((args.dev / "corpus").iterdir()), finder, models), args.verbose)
-    print(_line("dev", _figures(dev_result)) + f"  (ikke-personer som personer: {dev_result['not_persons_as_persons'][0]})")
+    print(_line("dev", _figures(dev_result)) + f"  (ikke-personer som personer: {dev_result['not_persons_as_persons'][0]})"
+          + _counts(dev_result))
     if args.seeds.exists():
         seed_gold = json.loads((args.seeds / "records.json").read_text(encoding="utf-8"))
         seed_records = _extract(sorted((ROOT / "corpus").iterdir()), finder, models)
         seed_result = score(seed_gold, seed_records, args.verbose)
         tips = sum(r["kind"] == "tip" for r in seed_records)
-        print(_line("seeds", _figures(seed_result)) + f"  (tips {tips})")
+        print(_line("seeds", _figures(seed_result)) + f"  (tips {tips})" + _counts(seed_result))
     mean = {k: sum(f[k] for f in per_fold) / len(per_fold) for k in (*KINDS, "person-precision")}
     print(f"\n{time.perf_counter() - started:.0f} s")
     print(_line(f"folds {args.folds}", mean))
