@@ -156,7 +156,14 @@ def _colon_citation(text: str, match: re.Match) -> Citation | None:
 
 def split_references(text: str) -> list[str]:
     """One block's text as the references it holds: two or more when a PDF joined their lines."""
-    parts = [p.strip() for p in _NEXT_REFERENCE.split(text) if p and p.strip()]
+    cuts: list[int] = [0]
+    for match in _NEXT_REFERENCE.finditer(text):
+        between = text[cuts[-1] : match.start()].strip()
+        if len(between.split()) <= 1 and len(cuts) > 1:
+            continue  # "Rosenløw" of "Rosenløw Eeg, Harald:": a surname of two words is not two references
+        cuts.append(match.end())
+    parts = [text[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(text)]) if text[a:b].strip()]
+    parts = [re.sub(r"\s+eller$", "", p) for p in parts]
     if len(parts) > 1 and sum(parse_citation(p) is not None for p in parts) >= 2:
         return parts
     return [text]

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.citations import parse_citation
-from ingest.layout import Block
+from ingest.layout import _REFERENCE_START, Block
 from ingest.names import fold
 from ingest.people import parse_person_entry
 from ingest.practice import parse_practice
@@ -94,7 +94,9 @@ def _entries_of(section: Section) -> list[Block]:
     if len(items) >= 2:
         return items
     # Files without bullets: a run of short one-line paragraphs is a list too.
-    lines = [b for b in section.blocks if b.kind == "paragraph" and len(b.text) < 300]
+    # A paragraph that starts like a reference is an entry however long it is (a PDF joins a list's lines).
+    lines = [b for b in section.blocks if b.kind == "paragraph"
+             and (len(b.text) < 300 or len(b.text) < 2000 and _REFERENCE_START.match(b.text))]
     if len(lines) >= 3 and len(lines) >= len(section.blocks) * 0.6:
         return lines
     if not items and section.heading_path and len(section.blocks) == 1 and lines:

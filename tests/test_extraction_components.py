@@ -193,6 +193,11 @@ def test_references_of_many_styles_give_author_year_and_title(entry, author, yea
     assert c is not None and c.authors[0] == author and c.year == year and c.title == title
 
 
+def test_a_surname_of_two_words_after_eller_is_one_reference():
+    parts = split_references("Haugen, Tormod: Øglene kommer (1991) eller Rosenløw Eeg, Harald: Stjernetrekker (2002)")
+    assert [parse_citation(p).authors[0] for p in parts] == ["Haugen", "Rosenløw Eeg"]
+
+
 def test_references_a_pdf_joined_into_one_block_are_read_apart():
     text = (
         "Aas, Kari (2010): «Lek og læring», i Barnehagen nr. 2. Berg, Ola: «Skolens rom». "
