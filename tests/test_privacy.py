@@ -162,3 +162,100 @@ def test_a_suppressed_name_is_gone_from_every_file_of_the_index_in_every_form(tm
     assert any("[navn fjernet]" in r.source.document for r in after.index.all_records())  # the file name shown
     hits = Searcher(after.index, embedder).search("Kvernhusvik", k=10)
     assert all("kvernhusvik" not in json.dumps(h.record.to_dict()).lower() for h in hits)
+
+
+# Issue 21: what a removal changes (only the removed person's name forms) and what the detector finds.
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from absolutt_kb.privacy import NATIONAL_ID_HIDDEN, NameScrubber, PrivacyRules, apply_rules  # noqa: E402
+from absolutt_kb.records import Passage, Person, Source  # noqa: E402
+
+REMOVED = PrivacyRules(suppressed_people=frozenset({"person:kari-hagen"}))
+
+
+@pytest.mark.parametrize("written", [
+    "ola (at) kommune.no", "ola[at]kommune.no", "ola @ kommune.no", "ola＠kommune.no", "22-33-44-55",
+    "91 234 567", "9123 45 67", "91\u00a023\u00a045\u00a067", "912/34/567", "4791234567", "+47 22 33 44 55",
+])
+def test_contacts_written_in_other_forms_are_hidden_too(written):
+    hidden = hide_contacts(f"Kontakt: {written}, eller møt opp.")
+    assert written not in hidden and (EMAIL_HIDDEN in hidden or PHONE_HIDDEN in hidden)
+    assert hidden.endswith(", eller møt opp.")
+
+
+def test_an_identity_number_with_a_dash_is_hidden_and_times_years_and_isbns_are_not():
+    assert hide_contacts("Fnr. 010190-00083.") == f"Fnr. {NATIONAL_ID_HIDDEN}."
+    for ordinary in ("kl. 10.00-11.00", "Meld. St. 21 (2016-2017)", "ISBN 978-82-15-02345-1", "12.05.2021",
+                     "i 2021 var det 300 deltakere", "side 12-34"):
+        assert hide_contacts(ordinary) == ordinary
+
+
+@pytest.mark.parametrize("written", [
+    "Kari Kvern\u200bhusvik", "Kari Kvernhusvi\u0301k", "Kari Kvernhusvık", "Kari \u041avernhusvik",
+    "Kari Kvern\u2060husvik", "Kari Kvern\u202ehusvik", "KARI KVERNHUSVIK", "Kvernhusvik, Kari", "K. Kvernhusvik",
+    "Kari Kvernhusviks",
+])
+def test_a_removed_name_is_found_behind_invisible_and_look_alike_characters(written):
+    names = NameScrubber(["person:kari-kvernhusvik"])
+    assert names.scrub(f"Innlegg ved {written} om elevråd.") == "Innlegg ved [navn fjernet] om elevråd."
+
+
+@pytest.mark.parametrize(("person", "text"), [
+    ("person:kari-hagen", "Barna leker i hagen. Hagen er stor."),
+    ("person:kari-bo", "Elevene bo i Bø kommune."),
+    ("person:per-as", "Fjelldal Bygg AS sponset kaffen."),
+    ("person:ola-by", "Skolen ligger midt i byen, by the way. By og land."),
+])
+def test_removing_a_person_spares_ordinary_words_that_look_like_their_surname(person, text):
+    assert NameScrubber([person]).scrub(text) == text
+
+
+def test_a_file_name_that_is_an_ordinary_word_keeps_it_but_a_rare_surname_goes():
+    names = NameScrubber(["person:kari-hagen", "person:sunniva-kvernhusvik"])
+    assert names.scrub("hagen.txt", file_name=True) == "hagen.txt"
+    assert names.scrub("kvernhusvik-program.md", file_name=True) == "[navn fjernet]-program.md"
+
+
+_words = st.sampled_from(["Barna", "leker", "i", "hagen", "Kari", "Hagen", "Per", "As", "AS", "bo", "Bø", "og",
+                          "skolen", "Kvernhusvik", "elevråd", ".", ","])
+_records = st.lists(st.tuples(
+    st.lists(_words, min_size=1, max_size=12).map(" ".join),
+    st.sampled_from(["", "agder", "vestland", "felles"]),
+    st.sampled_from(["hagen.txt", "notat.md", "kari-hagen.docx"]),
+    st.booleans(),
+), min_size=1, max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_records)
+def test_a_removal_changes_only_the_removed_name_and_every_region_survives(rows):
+    records = []
+    for n, (text, region, document, is_person) in enumerate(rows):
+        source = Source(document, f"linje {n}", region)
+        if is_person:
+            records.append(Person(id=f"person:ola-nordmann-{n}", title="Ola Nordmann", text=text, source=source,
+                                  name="Ola Nordmann", topics=(text,), mentions=(source,)))
+        else:
+            records.append(Passage(id=f"passage:{n}", title=text[:20], text=text, source=source))
+    after = apply_rules(records, REMOVED)
+    assert len(after) == len(records)
+    for before, now in zip(records, after):
+        assert now.regions == before.regions and now.source.region == before.source.region
+        assert now.source.locator == before.source.locator
+        said = before.text.lower()
+        if "kari hagen" not in said and "hagen , kari" not in said:
+            assert now.text == before.text
+        else:
+            assert "kari hagen" not in now.text.lower()
+        assert now.source.document == before.source.document.replace("kari-hagen", "[navn fjernet]")
+
+
+def test_a_privacy_file_of_the_wrong_shape_is_refused_with_a_message(tmp_path):
+    path = tmp_path / "privacy.json"
+    for wrong in ('{"suppressed_people": "person:ola-nordmann"}', '{"public_contacts": [1, 2]}',
+                  '["person:ola-nordmann"]', '{"corrections": {"person:a": "x"}}', '{"supressed_people": []}'):
+        path.write_text(wrong, encoding="utf-8")
+        with pytest.raises(PrivacyError, match="Personvernfilen"):
+            load_rules(path)
