@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from absolutt_kb.unicode_forms import strip_invisible
+
 BULLET_RE = re.compile(
     r"^(?P<indent>[ \t]*)(?:[•·▪●◦‣∙○■□➢➤►\-\*–]|\d{1,2}[.)](?!\d)(?!\s*(?:[-–]\s*\d{1,2}\.?\s*)?(?:jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)[a-z]*\b)|[eo¢©](?=\s+[A-ZÆØÅ«\"]))\s+(?P<body>\S.*)$"
 )
@@ -59,7 +61,7 @@ def cell_lines(block: Block) -> list[str]:
 
 def clean_line(text: str) -> str:
     """Collapse runs of spaces (justified text) and strip light markup."""
-    text = text.replace("\u00ad", "")  # soft hyphen
+    text = strip_invisible(text)  # soft hyphens, zero-width characters and bidi overrides: "Kvern\u200bhusvik" is one name
     text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
     text = re.sub(r"(?<![\w*])\*(\S.*?\S|\S)\*(?![\w*])", r"\1", text)
     text = re.sub(r"\[([^\]]+)\]\((?:[^)]*)\)", r"\1", text)

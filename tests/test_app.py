@@ -246,3 +246,49 @@ def test_a_damaged_index_shows_the_previous_generation_with_a_warning(built, cor
     assert not at.exception
     assert any("Den nyeste indeksen er skadet" in w.value for w in at.warning)
     assert "Kilde:" in _texts(at)
+
+
+MARKUP_NAME = "**VIKTIG** [lenke](http---x) :red[rød] $Huge{X}$ notat.md"
+
+
+@pytest.fixture(scope="module")
+def hostile_names_index(embedder, tmp_path_factory):
+    """An index of a document whose file name is Markdown, naming a person with a right-to-left override."""
+    from absolutt_kb.build import ingest_corpus
+
+    corpus = tmp_path_factory.mktemp("markup-corpus")
+    (corpus / MARKUP_NAME).write_text(
+        "# Samling om skolemiljø\n\n- Kari \u202eNordvik\u202c, KS Agder, om skolemiljø og elevråd\n\n"
+        "Skolemiljøet i Fjelldal ble drøftet av elevrådet og kommunen gjennom hele høsten.\n", encoding="utf-8")
+    index = tmp_path_factory.mktemp("markup-index") / "index"
+    ingest_corpus(corpus, index, embedder)
+    return index
+
+
+def test_a_file_name_and_a_query_are_shown_as_text_never_as_markdown(hostile_names_index, monkeypatch):
+    monkeypatch.setenv("ABSOLUTT_KB_INDEX", str(hostile_names_index))
+    config.reload()
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.switch_page("views/document.py")
+    at.query_params["doc"] = MARKUP_NAME
+    at.run()
+    assert not at.exception
+    title = at.title[0].value
+    assert "\\*\\*VIKTIG\\*\\*" in title and "\\[lenke\\]" in title and "\\$" in title  # no bold, link, colour, KaTeX
+    at.switch_page("views/search.py").run()
+    at.text_input[0].input("**qqzzx** [klikk](http://x) :red[xyzzy] $\\Huge{X}$").run()
+    assert not at.exception
+    shown = " ".join(w.value for w in at.warning)
+    assert "Fant ingen" in shown and "\\*\\*qqzzx\\*\\*" in shown and "\\[klikk\\]" in shown
+
+
+def test_a_right_to_left_override_in_a_name_is_never_shown(hostile_names_index, monkeypatch):
+    monkeypatch.setenv("ABSOLUTT_KB_INDEX", str(hostile_names_index))
+    config.reload()
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.text_input[0].input("Kari Nordvik skolemiljø").run()
+    assert not at.exception
+    shown = _texts(at)
+    assert "Kari Nordvik" in shown and "\u202e" not in shown and "\u202c" not in shown

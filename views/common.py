@@ -12,7 +12,7 @@ from absolutt_kb import config
 from absolutt_kb.config import Settings
 from absolutt_kb.embedder import EmbedderUnavailable
 from absolutt_kb.manifest import IndexUnusable
-from absolutt_kb.markdown import escape
+from absolutt_kb.markdown import escape, plain
 from absolutt_kb.records import KIND_LABELS, Person, Record
 from absolutt_kb.search import Searcher, SearchHit
 from absolutt_kb.storage import IndexChanged, Store, open_searchable, open_store
@@ -79,10 +79,14 @@ def searcher() -> Searcher:
 def search(query: str, **options: object) -> list[SearchHit]:
     """Search the newest version: when another server publishes one in the middle, open it and ask again."""
     try:
-        return searcher().search(query, **options)
-    except IndexChanged:
-        reload()
-        return searcher().search(query, **options)
+        try:
+            return searcher().search(query, **options)
+        except IndexChanged:
+            reload()
+            return searcher().search(query, **options)
+    except IndexUnusable as exc:  # the database went away mid-session: say so; the next search reconnects
+        st.warning(escape(str(exc)), icon=":material/cloud_off:")
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False)
@@ -122,11 +126,11 @@ def _short(text: str, limit: int = 500) -> str:
 
 def record_text(record: Record, *, limit: int = 500) -> None:
     """A record's text as people read it: OCR damage repaired, with the document's own words a click away."""
-    st.text(_short(record.readable_text, limit))
+    st.text(plain(_short(record.readable_text, limit)))
     if record.repaired_text:
         st.caption("Skannefeil (OCR) i dokumentet er rettet i teksten over.")
         with st.expander("Vis originaltekst", icon=":material/history_edu:"):
-            st.text(_short(record.text, limit))
+            st.text(plain(_short(record.text, limit)))
 
 
 def card(record: Record, why: str = "", *, key: str = "") -> None:

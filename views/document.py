@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from absolutt_kb.browse import containing_passage, document_records
-from absolutt_kb.markdown import escape
+from absolutt_kb.markdown import escape, plain
 from views.common import searcher
 
 kb = searcher()
@@ -13,7 +13,7 @@ documents = kb.index.documents()
 record = kb.index.find(st.query_params.get("id", ""))
 wanted = record.source.document if record else st.query_params.get("doc")
 document = st.selectbox("Dokument", documents, index=documents.index(wanted) if wanted in documents else 0)
-st.title(document)
+st.title(escape(document))
 if record and record.source.document == document:
     st.info(f"Du kom fra «{escape(record.title)}» ({escape(record.source.locator)}).")
 
@@ -28,4 +28,4 @@ here = containing_passage(passages, record) if record and record.source.document
 for passage in passages:
     opened = here is not None and passage.id == here.id
     with st.expander(f"{escape(passage.title)} · {escape(passage.source.locator)}", expanded=opened):
-        st.text(passage.text if original else passage.readable_text)
+        st.text(plain(passage.text if original else passage.readable_text))

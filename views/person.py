@@ -27,7 +27,7 @@ chosen = st.selectbox(
 st.query_params["id"] = chosen
 person: Person = by_id[chosen]
 
-st.title(person.name)
+st.title(escape(person.name))
 badges(person)
 col1, col2 = st.columns(2)
 col1.markdown(f"**Tilhørighet:** {escape(person.affiliation) or 'ikke oppgitt'}")

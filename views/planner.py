@@ -7,6 +7,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from absolutt_kb.markdown import escape
 from absolutt_kb.planner import SECTIONS, GatheringPack, propose_pack, to_docx, to_markdown
 from absolutt_kb.search import QueryError
 from absolutt_kb.themes import TaxonomyError, load_taxonomy
@@ -41,7 +42,7 @@ if st.button("Foreslå innhold", type="primary", icon=":material/auto_awesome:")
 
 pack: GatheringPack | None = st.session_state.get("pack")
 if pack:
-    st.subheader(pack.heading)
+    st.subheader(escape(pack.heading))
     chosen: dict[str, list] = {}
     for kind, title in SECTIONS.items():
         items = pack.sections.get(kind, [])

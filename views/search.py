@@ -53,7 +53,7 @@ def _hits(query: str, kind, theme, region, chosen_docs, year_range, years):
 
 
 def _suggestions(query: str, hits) -> None:
-    st.warning(nothing_found(query) + " Her er det som ligger nærmest, som forslag og ikke som svar.",
+    st.warning(escape(nothing_found(query)) + " Her er det som ligger nærmest, som forslag og ikke som svar.",
                icon=":material/search_off:")
     found = suggester().suggest(query, hits)
     col1, col2, col3 = st.columns(3)
@@ -64,7 +64,7 @@ def _suggestions(query: str, hits) -> None:
     with col2:
         st.markdown("**Personer**")
         for person in found.people:
-            st.page_link(PAGES["person"], label=person.name, icon=":material/person:", query_params={"id": person.id})
+            st.page_link(PAGES["person"], label=escape(person.name), icon=":material/person:", query_params={"id": person.id})
         if not found.people:
             st.caption("Ingen.")
     with col3:

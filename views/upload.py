@@ -14,6 +14,7 @@ from absolutt_kb.accounts import Administrator
 from absolutt_kb.ingest_process import IngestOutcome, run_ingest
 from absolutt_kb.markdown import escape
 from absolutt_kb.privacy import PrivacyError, suppress_in_file
+from absolutt_kb.unicode_forms import has_control
 from absolutt_kb.uploads import FolderCollection, RegionCollection, add_documents, max_upload_bytes, password_ok
 from ingest.readers import SUPPORTED_SUFFIXES
 from views.common import region_label, reload, searcher, settings
@@ -29,13 +30,20 @@ def _log_in() -> Administrator | None:
     if st.session_state.get("admin"):
         return st.session_state["admin"]
     if config.uses_database:
-        from absolutt_kb.accounts import log_in
+        from absolutt_kb.accounts import TooManyAttempts, log_in
 
         with st.form("login"):
             username = st.text_input("Brukernavn")
             given = st.text_input("Passord", type="password")
             if st.form_submit_button("Logg inn"):
-                admin = log_in(store, username, given)
+                if has_control(username):
+                    st.error("Brukernavnet inneholder kontrolltegn; skriv det på nytt uten dem.")
+                    st.stop()
+                try:
+                    admin = log_in(store, username, given, address=st.context.ip_address)
+                except TooManyAttempts as exc:
+                    st.error(str(exc))
+                    st.stop()
                 if admin:
                     st.session_state["admin"] = admin
                     st.rerun()
@@ -81,9 +89,25 @@ def _rebuild(message: str) -> IngestOutcome | None:
     return outcome
 
 
+def _still_allowed(admin: Administrator) -> Administrator | None:
+    """The administrator as the database has them now (a removed account can do nothing more from an open tab)."""
+    if not config.uses_database:
+        return admin
+    from absolutt_kb.accounts import current
+
+    now = current(store, admin)
+    if now is None:
+        st.session_state.pop("admin", None)
+        st.error("Kontoen din finnes ikke lenger, så du er logget ut. Kontakt en driftsansvarlig.")
+        st.stop()
+    st.session_state["admin"] = now
+    return now
+
+
 admin = _log_in()
 if admin is None:
     st.stop()
+admin = _still_allowed(admin)
 region_text = f" i regionen {escape(region_label(admin.region))}" if config.uses_database else ""
 st.caption(f"Logget inn som {escape(admin.username)}{region_text}.")
 
@@ -91,6 +115,7 @@ limit = max_upload_bytes() // (1024 * 1024)
 st.caption(f"PDF, DOCX, HTML (lagret nettside), TXT eller MD, høyst {limit} MB per fil. Filtypen sjekkes på innholdet.")
 files = st.file_uploader("Velg filer", type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES], accept_multiple_files=True)
 if st.button("Legg til og oppdater kunnskapsbasen", type="primary", disabled=not files):
+    admin = _still_allowed(admin)
     collection = RegionCollection(store, admin.region) if config.uses_database else FolderCollection(config.corpus_dir)
     results = add_documents([(f.name, f.getvalue()) for f in files], collection)
     for result in results:
@@ -105,15 +130,18 @@ if st.button("Legg til og oppdater kunnskapsbasen", type="primary", disabled=not
             st.success("De nye postene er søkbare nå.")
 
 st.subheader("Fjern en person")
-people = [p for p in searcher().index.of_kind("person") if not config.uses_database or admin.region in p.regions]
+people = [p for p in searcher().index.of_kind("person")
+          if not config.uses_database or admin.national or set(p.regions) == {admin.region}]
 st.caption("Personen forsvinner fra kunnskapsbasen, og navnet tas ut av all tekst, også i dokumenter som legges til "
-           "senere." + (" Du kan fjerne personer som er nevnt i din region." if config.uses_database else ""))
+           "senere." + (" Du kan fjerne personer som bare er nevnt i din region; en nasjonal administrator kan fjerne alle."
+                       if config.uses_database and not admin.national else ""))
 if people:
     people.sort(key=lambda p: p.name)
     chosen = st.selectbox("Person", [p.id for p in people], format_func={p.id: p.name for p in people}.get,
                           index=None, placeholder="Velg en person")
     sure = st.checkbox("Ja, fjern personen fra kunnskapsbasen", disabled=chosen is None)
     if st.button("Fjern personen", disabled=not (chosen and sure)):
+        admin = _still_allowed(admin)
         try:
             if config.uses_database:
                 from absolutt_kb.accounts import remove_person
