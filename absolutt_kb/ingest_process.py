@@ -49,13 +49,16 @@ def run_ingest(
         report_path = Path(scratch) / "report.json"
         command = [
             sys.executable, "-m", "absolutt_kb", "ingest",
-            "--corpus", str(settings.corpus_dir) if from_folder else "", "--index", settings.index,
+            "--corpus", str(settings.corpus_dir) if from_folder else "",
             "--model", settings.model, "--report-json", str(report_path), "--wait", "600",
         ]
         lines: list[str] = []
         # The child imports this very checkout, wherever the app was started from.
         root = str(Path(__file__).resolve().parent.parent)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p))
+        # The index (a database URL may carry a password) goes through the environment, never the command line
+        # that `ps` shows to every user of the machine.
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p),
+                   ABSOLUTT_KB_INDEX=settings.index)
         with subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
             env=env,

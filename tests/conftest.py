@@ -78,11 +78,13 @@ def database(pg_server) -> str:
     url = new_database(pg_server)
     yield url
     from absolutt_kb.storage.devserver import drop_database
+    from absolutt_kb.storage.postgres import close_pool
 
+    close_pool(url)
     drop_database(pg_server.get_uri("postgres"), url.split("?")[0].rsplit("/", 1)[-1])
 
 
-@pytest.fixture(params=["folder", "postgresql"])
+@pytest.fixture(params=["folder", pytest.param("postgresql", marks=pytest.mark.slow)])
 def index_location(request, tmp_path) -> str:
     """Where a test builds its own index: a fresh folder, or a fresh PostgreSQL database."""
     if request.param == "folder":
@@ -96,7 +98,7 @@ def built_pg(corpus_dir, embedder, pg_server):
     return ingest_corpus(corpus_dir, new_database(pg_server), embedder)
 
 
-@pytest.fixture(scope="session", params=["folder", "postgresql"])
+@pytest.fixture(scope="session", params=["folder", pytest.param("postgresql", marks=pytest.mark.slow)])
 def built_any(request):
     """The fixture corpus on each backend."""
     return request.getfixturevalue("built" if request.param == "folder" else "built_pg")

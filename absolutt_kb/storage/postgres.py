@@ -24,7 +24,6 @@ import functools
 import hashlib
 import json
 import math
-import re
 import threading
 import time
 from collections import Counter
@@ -34,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from absolutt_kb import config
+from absolutt_kb.config import mask_secrets
 from absolutt_kb.corpus import CorpusFile, CorpusWalk, walk_corpus
 from absolutt_kb.generations import IngestRunning
 from absolutt_kb.manifest import IndexUnusable, Manifest
@@ -42,10 +42,12 @@ from absolutt_kb.records import Record, record_from_dict
 from absolutt_kb.storage.base import DocumentCache, IndexChanged, KnowledgeIndex, Store, Written
 from absolutt_kb.storage.folder import regions_value
 from absolutt_kb.text import Terms
+from ingest.sandbox import FileReport
 
 try:
     import psycopg
     from pgvector.psycopg import register_vector
+    from psycopg_pool import ConnectionPool, PoolTimeout
 except ImportError as exc:  # pragma: no cover - both are in requirements.txt
     raise IndexUnusable(
         f"PostgreSQL-støtten mangler en pakke ({exc.name}). Installer den med `pip install -r requirements.txt`."
@@ -61,8 +63,8 @@ _NONE = np.zeros(0, dtype=np.int64)
 
 
 def masked(url: str) -> str:
-    """The URL without its password, for messages."""
-    return re.sub(r"(//[^:/@]*):[^@]*@", r"\1@", url)
+    """The URL with its credentials masked, for messages."""
+    return mask_secrets(url)
 
 
 def _array(value: object) -> np.ndarray:
@@ -79,40 +81,91 @@ def _content(record: Record, terms: Terms, key: str, vector: np.ndarray) -> str:
     return h.hexdigest()
 
 
-def _put_document(conn: psycopg.Connection, name: str, region: str, content: bytes, digest: str) -> None:
-    """Store a document in its region's collection, replacing one of the same name."""
+def _put_document(conn: psycopg.Connection, name: str, region: str, content: bytes, digest: str,
+                  origin: str = "corpus") -> None:
+    """Store a document; a folder's copy never replaces an administrator's upload of the same name."""
     conn.execute(
-        "INSERT INTO documents (name, region, sha256, content) VALUES (%s, %s, %s, %s) "
+        "INSERT INTO documents (name, region, sha256, content, origin) VALUES (%s, %s, %s, %s, %s) "
         "ON CONFLICT (name) DO UPDATE SET region = excluded.region, sha256 = excluded.sha256, "
-        "content = excluded.content, added_at = now()",
-        (name, region, digest, content),
+        "content = excluded.content, origin = excluded.origin, added_at = now() "
+        "WHERE documents.origin = 'corpus' OR excluded.origin = 'upload'",
+        (name, region, digest, content, origin),
     )
 
 
+POOL_SIZE = 6  # connections one process keeps to a database at most (the writer's own connection comes beside)
+POOL_WAIT = 5.0  # seconds a search waits for a free connection before the database counts as unreachable
+_POOLS: dict[str, ConnectionPool] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _configure(conn: psycopg.Connection) -> None:
+    with contextlib.suppress(psycopg.ProgrammingError, TypeError, AttributeError):
+        register_vector(conn)
+
+
+def _pool_for(url: str) -> ConnectionPool:
+    """The process's one pool for a database, opened on first use (the app, the CLI and ingest share it)."""
+    with _POOLS_LOCK:
+        pool = _POOLS.get(url)
+        if pool is None or pool.closed:
+            pool = ConnectionPool(
+                url, min_size=1, max_size=POOL_SIZE, open=True, timeout=POOL_WAIT, name="absolutt-kb",
+                kwargs={"autocommit": True, "connect_timeout": 10}, configure=_configure,
+                check=ConnectionPool.check_connection,  # a connection the server dropped is replaced, not handed out
+            )
+            _POOLS[url] = pool
+        return pool
+
+
+def close_pool(url: str) -> None:
+    """Close a database's pool (its connections end); the next use opens a new one."""
+    with _POOLS_LOCK:
+        pool = _POOLS.pop(url, None)
+    if pool is not None:
+        with contextlib.suppress(Exception):
+            pool.close(timeout=2)
+
+
+def _unreachable(url: str, exc: Exception) -> str:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return (f"Mistet forbindelsen til databasen «{masked(url)}» ({mask_secrets(first)}). Sjekk at den kjører "
+            "(for utvikling: `python -m absolutt_kb db start`); neste forsøk kobler til på nytt.")
+
+
 class _Connections:
-    """One connection per thread (the app serves several sessions from one process), opened on first use."""
+    """Connections borrowed from the process's pool for one piece of work and returned on every path.
+
+    A database that goes away raises ``IndexUnusable`` with a clear message; the next call reconnects.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._all: list[psycopg.Connection] = []
 
-    def get(self) -> psycopg.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None or conn.closed:
-            conn = connect(self.url)
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
-        return conn
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        try:
+            with _pool_for(self.url).connection() as conn:
+                yield conn
+        except PoolTimeout:
+            connect(self.url).close()  # says why the database cannot be reached, when it cannot
+            raise IndexUnusable(_unreachable(self.url, TimeoutError("alle forbindelser er i bruk"))) from None
+        except psycopg.OperationalError as exc:
+            raise IndexUnusable(_unreachable(self.url, exc)) from None
+
+    def query(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+        """The rows of one statement, on a borrowed connection."""
+        with self.connection() as conn:
+            cursor = conn.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+
+    def run(self, sql: str, params: Sequence | dict = ()) -> int:
+        """Run one statement on a borrowed connection; the number of rows it changed."""
+        with self.connection() as conn:
+            return conn.execute(sql, params).rowcount
 
     def close(self) -> None:
-        with self._lock:
-            for conn in self._all:
-                with contextlib.suppress(Exception):
-                    conn.close()
-            self._all.clear()
+        close_pool(self.url)
 
 
 def connect(url: str) -> psycopg.Connection:
@@ -179,8 +232,7 @@ class PostgresIndex(KnowledgeIndex):
         if getattr(self._tx, "cursor", None) is not None:  # already inside one
             yield
             return
-        conn = self._store.connections.get()
-        with conn.transaction(), conn.cursor() as cursor:
+        with self._store.connections.connection() as conn, conn.transaction(), conn.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             row = cursor.execute("SELECT version FROM corpus_state").fetchone()
             if row is None or int(row[0]) != self.db_version:
@@ -343,21 +395,20 @@ class PostgresStore(Store):
     # Reading -----------------------------------------------------------------------------------------
 
     def current_version(self) -> str:
-        row = self.connections.get().execute("SELECT version FROM corpus_state").fetchone()
-        return f"v{row[0]}" if row else ""
+        rows = self.connections.query("SELECT version FROM corpus_state")
+        return f"v{rows[0][0]}" if rows else ""
 
     def manifest(self) -> Manifest | None:
-        row = self.connections.get().execute("SELECT manifest FROM corpus_state").fetchone()
-        if row is None:
+        rows = self.connections.query("SELECT manifest FROM corpus_state")
+        if not rows:
             return None
         try:
-            return Manifest.from_dict(row[0])
+            return Manifest.from_dict(rows[0][0])
         except IndexUnusable:
             return None
 
     def open(self, *, model: str | None = None, word_list: bool | None = None, verify: bool = True) -> PostgresIndex:
-        conn = self.connections.get()
-        with conn.transaction(), conn.cursor() as cursor:
+        with self.connections.connection() as conn, conn.transaction(), conn.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             state = cursor.execute(
                 "SELECT version, manifest, n_records, avg_length, centroid FROM corpus_state").fetchone()
@@ -407,23 +458,39 @@ class PostgresStore(Store):
         return PostgresCache(self._write_conn(), settings_key)
 
     def corpus(self, corpus_dir: Path | None, *, writing: bool = False) -> CorpusWalk:
-        conn = self._write_conn() if writing else self.connections.get()
+        """The documents the database holds, with a corpus folder's documents brought in first when writing.
+
+        A document's identity is its region and path ("vestland/notat.txt"). A folder's ingest owns only
+        the documents it brought ('corpus'): it never replaces or deletes an administrator's upload.
+        """
         walk = walk_corpus(corpus_dir) if corpus_dir is not None else CorpusWalk((), ())
-        held = {name: (region, digest) for name, region, digest in
-                conn.execute("SELECT name, region, sha256 FROM documents").fetchall()}
-        regions = {f.region for f in walk.files} | ({config.current().region} if corpus_dir is not None else set())
-        folder = {f.name: f for f in walk.files}
-        if writing and corpus_dir is not None:
-            with conn.transaction():
-                for f in walk.files:
-                    if held.get(f.name, (None, None))[1] != f.digest or held[f.name][0] != f.region:
-                        _put_document(conn, f.name, f.region, f.path.read_bytes(), f.digest)
-                gone = [n for n, (region, _) in held.items() if region in regions and n not in folder]
-                conn.execute("DELETE FROM documents WHERE name = ANY(%s)", (gone,))
-        kept = {n: CorpusFile(None, n, digest, region) for n, (region, digest) in held.items()
-                if corpus_dir is None or region not in regions}
+        skipped = list(walk.skipped)
+        with contextlib.ExitStack() as stack:
+            conn = self._write_conn() if writing else stack.enter_context(self.connections.connection())
+            held = {name: (region, digest, origin) for name, region, digest, origin in
+                    conn.execute("SELECT name, region, sha256, origin FROM documents").fetchall()}
+            uploads = {n for n, (_, _, origin) in held.items() if origin == "upload"}
+            folder = {}
+            for f in walk.files:
+                if f.name in uploads:
+                    skipped.append(FileReport(f.name, False, "et opplastet dokument har samme navn og region; "
+                                                             "det opplastede beholdes (gi filen et annet navn)"))
+                else:
+                    folder[f.name] = f
+            regions = {f.region for f in walk.files} | ({config.current().region} if corpus_dir is not None else set())
+            if writing and corpus_dir is not None:
+                with conn.transaction():
+                    for f in folder.values():
+                        if held.get(f.name, (None, None, None))[1:] != (f.digest, "corpus") or held[f.name][0] != f.region:
+                            _put_document(conn, f.name, f.region, f.path.read_bytes(), f.digest)
+                    gone = [n for n, (region, _, origin) in held.items()
+                            if origin == "corpus" and region in regions and n not in folder]
+                    conn.execute("DELETE FROM documents WHERE origin = 'corpus' AND name = ANY(%s)", (gone,))
+        kept = {n: CorpusFile(None, n, digest, region) for n, (region, digest, origin) in held.items()
+                if corpus_dir is None or origin == "upload" or region not in regions}
         files = {**kept, **{n: CorpusFile(None, n, f.digest, f.region) for n, f in folder.items()}}
-        return CorpusWalk(tuple(files[n] for n in sorted(files)), walk.skipped)
+        skipped.sort(key=lambda r: r.document)
+        return CorpusWalk(tuple(files[n] for n in sorted(files)), tuple(skipped))
 
     def materialize(self, document: CorpusFile, scratch: Path) -> Path:
         row = self._write_conn().execute("SELECT content FROM documents WHERE name = %s", (document.name,)).fetchone()
@@ -434,18 +501,18 @@ class PostgresStore(Store):
         return path
 
     def add_document(self, name: str, region: str, content: bytes) -> None:
-        """Keep a document in a region's collection (an administrator's upload); the next ingest reads it."""
-        _put_document(self.connections.get(), name, region, content, hashlib.sha256(content).hexdigest())
+        """Keep an administrator's upload in a region's collection; the next ingest reads it."""
+        with self.connections.connection() as conn:
+            _put_document(conn, name, region, content, hashlib.sha256(content).hexdigest(), origin="upload")
 
     def document_digest(self, name: str) -> str | None:
         """The sha256 of a stored document, or None."""
-        row = self.connections.get().execute("SELECT sha256 FROM documents WHERE name = %s", (name,)).fetchone()
-        return row[0] if row else None
+        rows = self.connections.query("SELECT sha256 FROM documents WHERE name = %s", (name,))
+        return rows[0][0] if rows else None
 
     def privacy_rules(self) -> PrivacyRules:
         rules = load_rules()
-        rows = self.connections.get().execute(
-            "SELECT person_id, action, fields FROM privacy_rules ORDER BY id").fetchall()
+        rows = self.connections.query("SELECT person_id, action, fields FROM privacy_rules ORDER BY id")
         suppressed = set(rules.suppressed_people) | {p for p, action, _ in rows if action == "suppress"}
         corrections = dict(rules.corrections)
         for person, action, fields in rows:
@@ -457,7 +524,7 @@ class PostgresStore(Store):
 
     def add_privacy_rule(self, person_id: str, action: str, region: str, added_by: str, fields: dict | None = None) -> None:
         """Record an administrator's suppression or correction; the next ingest applies it everywhere."""
-        self.connections.get().execute(
+        self.connections.run(
             "INSERT INTO privacy_rules (person_id, action, fields, region, added_by) VALUES (%s, %s, %s, %s, %s)",
             (person_id, action, json.dumps(fields or {}, ensure_ascii=False), region, added_by),
         )
