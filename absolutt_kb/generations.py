@@ -99,10 +99,23 @@ def generations(index_dir: Path) -> list[Path]:
     return sorted(p for p in index_dir.iterdir() if p.is_dir() and _GENERATION.match(p.name))
 
 
+def owner_only(folder: Path) -> None:
+    """Create ``folder`` when missing and make it readable by its owner only (0700): the index holds names.
+
+    A folder made before this rule is tightened at the next ingest; one owned by another user is left as it is.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        if folder.stat().st_mode & 0o077:
+            os.chmod(folder, 0o700)
+    except PermissionError:
+        pass
+
+
 def new_generation(index_dir: Path) -> Path:
     """A fresh, empty generation folder numbered after every existing one."""
     index_dir = Path(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
+    owner_only(index_dir)
     existing = [int(_GENERATION.match(p.name).group(1)) for p in generations(index_dir)]
     current = current_generation(index_dir)
     if current is not None:
@@ -287,8 +300,8 @@ def writer_lock(index_dir: Path, *, wait_seconds: float = 0.0) -> Iterator[None]
         IngestRunning: Another ingest still holds the lock after waiting.
     """
     index_dir = Path(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    owner_only(index_dir)
+    fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     deadline = time.monotonic() + wait_seconds
     try:
         while True:

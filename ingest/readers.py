@@ -73,7 +73,13 @@ def sniff_format(path: Path, head: bytes) -> str:
         raise UnreadableDocument(f"Filen heter {suffix}, men innholdet er et ZIP-arkiv (kanskje en DOCX).")
     if suffix in (".pdf", ".docx"):
         raise UnreadableDocument(f"Filen heter {suffix}, men innholdet er ikke {suffix[1:].upper()}.")
-    if _HTML_HEAD.match(head[:1024].decode("utf-8", "ignore")):
+    start = head[:4096].decode("utf-8", "ignore")
+    if _HTML_HEAD.match(start[:1024]):
+        return "html"
+    # A page saved without "<!doctype html>" or "<html>" is still HTML when its markup says so: any element in an
+    # .html file, and several in a .txt (Markdown may hold a tag or two and stays Markdown).
+    tags = len(_HTML_TAG.findall(start))
+    if (suffix in (".html", ".htm") and tags) or (suffix == ".txt" and tags >= 5):
         return "html"
     if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnreadableDocument("Filen ser ut til å være binær, ikke tekst.")
@@ -223,6 +229,9 @@ def _running_furniture(page_lines: list[list[str]]) -> set[str]:
 
 # --- HTML ----------------------------------------------------------------
 
+_HTML_TAG = re.compile(
+    r"<(?:meta|title|div|p|span|h[1-6]|table|tr|td|ul|ol|li|a|br|img|section|article|main|nav|header|footer|script|"
+    r"style|link|body|head|strong|em)(?:\s[^>]*)?/?>", re.IGNORECASE)
 _HTML_HEAD = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
 
 

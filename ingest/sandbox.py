@@ -11,13 +11,21 @@ goes on. Page and character caps live in the readers.
 A healthy worker is kept when an ingest ends and handed to the next one in the
 same process with the same settings: loading the name recogniser costs about
 6 s, and an app or test process reads new files many times.
+
+A long ingest loses nothing to a worker that grows: the worker is replaced
+when its resident memory has grown by ``ParseLimits.recycle_mb`` since it
+started, and after ``ParseLimits.recycle_after`` documents; a document that
+crashed the worker or ran out of memory is read once more in a fresh worker
+before it is reported.
 """
 
 from __future__ import annotations
 
 import atexit
 import multiprocessing as mp
+import os
 import resource
+import signal
 import sys
 import threading
 from collections import Counter
@@ -36,7 +44,7 @@ LOAD_SECONDS = 300.0  # time a new worker may take to load the name recogniser
 NameLoader = Callable[[], "NameFinder | None"]  # loads the name recogniser in the worker (picklable)
 
 # Idle workers by what they were started with; one of each is kept.
-_IDLE: dict[tuple, tuple[mp.process.BaseProcess, object]] = {}
+_IDLE: dict[tuple, tuple[mp.process.BaseProcess, object, float, int]] = {}
 _IDLE_LOCK = threading.Lock()
 
 
@@ -45,7 +53,7 @@ def _stop_idle() -> None:
     with _IDLE_LOCK:
         idle = list(_IDLE.values())
         _IDLE.clear()
-    for process, conn in idle:
+    for process, conn, *_ in idle:
         try:
             conn.send(None)
             process.join(timeout=2)
@@ -81,6 +89,22 @@ class ParseLimits:
 
     seconds: float = 120.0
     memory_mb: int = 3072
+    recycle_mb: int = 1024  # replace the worker once it has grown this much since it started …
+    recycle_after: int = 250  # … or after this many documents
+
+
+_OUT_OF_MEMORY = "dokumentet krevde for mye minne å lese og ble hoppet over"
+
+
+def resident_mb(pid: int) -> float:
+    """A process's resident memory in MB (Linux), 0 when it cannot be read."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
 
 
 def parse_file(
@@ -94,16 +118,29 @@ def parse_file(
     except UnreadableDocument as exc:
         return FileReport(name, False, str(exc)), []
     except MemoryError:
-        return FileReport(name, False, "dokumentet krevde for mye minne å lese og ble hoppet over"), []
+        return FileReport(name, False, _OUT_OF_MEMORY), []
     except RecursionError:
         return FileReport(name, False, "dokumentet er bygget opp i for mange nivåer (kanskje skadet) og ble hoppet over"), []
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the rest
+        if "can't allocate memory" in str(exc) or "could not create a primitive" in str(exc):
+            return FileReport(name, False, _OUT_OF_MEMORY), []  # torch's and oneDNN's words for MemoryError
         return FileReport(name, False, f"uventet feil under lesing ({type(exc).__name__}: {exc})"), []
     counts = Counter(r.kind for r in found)
     return FileReport(name, True, counts={k: counts[k] for k in KIND_LABELS if counts[k]}), found
 
 
 def _worker(conn, policy: ChunkPolicy, memory_mb: int, load_names: NameLoader | None) -> None:
+    # The worker is its parent's helper: a stop (SIGTERM, Ctrl+C) for the group is the parent's to handle, and a
+    # parent gone away ends the worker quietly instead of with a BrokenPipeError traceback.
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _serve(conn, policy, memory_mb, load_names)
+    except (BrokenPipeError, ConnectionResetError, EOFError):
+        os._exit(0)
+
+
+def _serve(conn, policy: ChunkPolicy, memory_mb: int, load_names: NameLoader | None) -> None:
     names = load_names() if load_names is not None else None  # once per worker, not per file
     shared_models()  # the trained extraction models, read before the limit like the recogniser
     # The limit is what one file may cost: on top of the recogniser, which is loaded before it is set.
@@ -143,6 +180,9 @@ class ParserWorker:
         self._process = None
         self._conn = None
         self._started_as: tuple | None = None
+        self._baseline_mb = 0.0  # the worker's resident memory when it was ready
+        self._parsed = 0  # documents the worker has read
+        self.replaced = 0  # workers replaced because they grew or had read their share (for benchmarks)
 
     def _key(self) -> tuple:
         return self.policy, self.limits.memory_mb, self.names
@@ -152,11 +192,12 @@ class ParserWorker:
         with _IDLE_LOCK:
             idle = _IDLE.pop(self._started_as, None)
         if idle is not None and idle[0].is_alive():
-            self._process, self._conn = idle
+            self._process, self._conn, self._baseline_mb, self._parsed = idle
             return
         if idle is not None:
             idle[0].join()
             idle[1].close()
+        self._parsed = 0
         parent, child = self._context.Pipe()
         self._process = self._context.Process(
             target=_worker, args=(child, self.policy, self.limits.memory_mb, self.names), daemon=True
@@ -170,6 +211,7 @@ class ParserWorker:
         except (EOFError, OSError):
             ready = False
         if ready:
+            self._baseline_mb = resident_mb(self._process.pid)
             return
         self._stop()
         if self.names is None:
@@ -179,7 +221,7 @@ class ParserWorker:
         self._start()
 
     def _stop(self) -> None:
-        if self._process is not None:
+        if self._process is not None and self._process.pid is not None:
             self._process.kill()
             self._process.join()
         if self._conn is not None:
@@ -191,8 +233,16 @@ class ParserWorker:
 
         Returns:
             The report and the records; a file that stalls or kills the worker
-            gets a report with the reason and no records.
+            gets a report with the reason and no records. A file that crashed the
+            worker or ran out of memory is read once more in a fresh worker first.
         """
+        report, records = self._parse_once(path, name)
+        if not report.ok and report.reason.startswith(("lesingen krasjet", _OUT_OF_MEMORY)):
+            self._stop()  # the memory may have been the worker's, grown over many documents, not this file's
+            report, records = self._parse_once(path, name)
+        return report, records
+
+    def _parse_once(self, path: Path, name: str) -> tuple[FileReport, list[Record]]:
         if self._process is None or not self._process.is_alive():
             self._stop()
             self._start()
@@ -203,13 +253,28 @@ class ParserWorker:
                 name, False, f"lesingen tok mer enn {self.limits.seconds:.0f} s og ble stoppet (kanskje en skadet fil)"
             ), []
         try:
-            return self._conn.recv()
+            answer = self._conn.recv()
         except (EOFError, OSError):
             self._stop()
             return FileReport(
                 name, False,
                 f"lesingen krasjet (over {self.limits.memory_mb} MB minne eller en skadet fil) og ble hoppet over",
             ), []
+        self._parsed += 1
+        grown = resident_mb(self._process.pid) - self._baseline_mb
+        if grown > self.limits.recycle_mb or self._parsed >= self.limits.recycle_after:
+            self._retire()
+            self.replaced += 1
+        return answer
+
+    def _retire(self) -> None:
+        """End the worker politely (the next file starts a fresh one)."""
+        try:
+            self._conn.send(None)
+            self._process.join(timeout=5)
+        except OSError:
+            pass
+        self._stop()
 
     def close(self) -> None:
         """Keep a healthy worker for the next ingest in this process (one per settings); stop any other."""
@@ -219,7 +284,7 @@ class ParserWorker:
                     if not _IDLE:  # registered after multiprocessing's own exit handler, so it runs before it
                         atexit.unregister(_stop_idle)
                         atexit.register(_stop_idle)
-                    _IDLE[self._started_as] = (self._process, self._conn)
+                    _IDLE[self._started_as] = (self._process, self._conn, self._baseline_mb, self._parsed)
                     self._process = self._conn = None
                     return
             try:

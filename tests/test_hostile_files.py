@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -10,7 +14,7 @@ from absolutt_kb.build import ingest_corpus
 from absolutt_kb.search import Searcher
 from ingest.sandbox import ParseLimits, ParserWorker
 from tests import hostile
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 from tests.documents import write_pdf
 
 # file name -> what the reason must say (None: the file must be read)
@@ -86,13 +90,39 @@ def test_script_in_a_document_is_kept_as_text(hostile_report):
     assert any("<script>" in t for t in texts)  # stored as the words it is; the app escapes it when shown
 
 
-def test_a_stalled_parse_is_stopped_and_the_worker_replaced(hostile_corpus):
-    with ParserWorker(limits=ParseLimits(seconds=0.001)) as worker:
-        report, records = worker.parse(hostile_corpus / "god.md", "god.md")
+def test_a_stalled_parse_is_stopped_and_the_worker_replaced(hostile_corpus, tmp_path):
+    # A named pipe nobody writes to: reading it blocks for ever, however fast the machine (no tiny time limit).
+    stalled = tmp_path / "henger.txt"
+    os.mkfifo(stalled)
+    with ParserWorker(limits=ParseLimits(seconds=3)) as worker:
+        report, records = worker.parse(stalled, "henger.txt")
         assert not report.ok and "stoppet" in report.reason and records == []
-        worker.limits = ParseLimits(seconds=60)
         report, records = worker.parse(hostile_corpus / "god.md", "god.md")
         assert report.ok and records
+
+
+@pytest.mark.slow
+def test_a_worker_that_grew_or_read_its_share_is_replaced_and_no_document_is_lost(hostile_corpus):
+    with ParserWorker(limits=ParseLimits(seconds=60, recycle_after=2)) as worker:
+        reports = [worker.parse(hostile_corpus / "god.md", f"god-{n}.md")[0] for n in range(5)]
+        assert all(r.ok for r in reports) and worker.replaced >= 2  # a warm worker may come with a document read
+    with ParserWorker(limits=ParseLimits(seconds=60, recycle_mb=-1)) as worker:  # "grown" after every document
+        reports = [worker.parse(hostile_corpus / "god.md", f"god-{n}.md")[0] for n in range(3)]
+        assert all(r.ok for r in reports) and worker.replaced == 3
+
+
+@pytest.mark.slow
+def test_sigterm_ends_an_ingest_cleanly_with_the_index_as_before(corpus_dir, tmp_path):
+    index = tmp_path / "index"
+    command = [sys.executable, "-m", "absolutt_kb", "ingest", "--corpus", str(corpus_dir), "--index", str(index)]
+    with subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+        for line in child.stdout:  # stop it once it is reading documents, with its parser worker running
+            if "] leser " in line:
+                break
+        child.send_signal(signal.SIGTERM)
+        out, err = child.communicate(timeout=120)
+    assert child.returncode == 143, out + err
+    assert "Traceback" not in err and "BrokenPipeError" not in err and "stoppet" in err
 
 
 def test_a_parse_that_runs_out_of_memory_is_reported_and_the_next_file_read(hostile_corpus, tmp_path):

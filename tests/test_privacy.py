@@ -259,3 +259,10 @@ def test_a_privacy_file_of_the_wrong_shape_is_refused_with_a_message(tmp_path):
         path.write_text(wrong, encoding="utf-8")
         with pytest.raises(PrivacyError, match="Personvernfilen"):
             load_rules(path)
+
+
+def test_the_index_folder_is_readable_by_its_owner_only(built):
+    import stat
+
+    assert stat.S_IMODE(built.index_dir.stat().st_mode) == 0o700  # it holds names: no other local user reads it
+    assert stat.S_IMODE((built.index_dir / "LOCK").stat().st_mode) == 0o600

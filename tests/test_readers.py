@@ -41,3 +41,13 @@ def test_justified_double_spaces_are_collapsed_and_hyphenation_rejoined(tmp_path
     path.write_text("Barn  og  unge  skal  oppleve  mestring  og  trygghet  i  barne-\nhagen hver eneste dag.\n")
     (block,) = read_document(path).blocks
     assert block.text == "Barn og unge skal oppleve mestring og trygghet i barnehagen hver eneste dag."
+
+
+def test_a_saved_page_without_doctype_or_html_start_is_read_as_html_not_markup(tmp_path):
+    page = tmp_path / "samling.html"
+    page.write_text('<meta charset="utf-8"><title>Samling</title>\n<div><h1>Samling om skolemiljø</h1>'
+                    "<p>Kari Nordvik, KS Agder, snakker om skolemiljø og elevråd i Fjelldal kommune.</p></div>\n",
+                    encoding="utf-8")
+    doc = read_document(page)
+    text = " ".join(b.text for b in doc.blocks)
+    assert doc.format == "html" and "Kari Nordvik" in text and "<" not in text and "charset" not in text

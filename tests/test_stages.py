@@ -5,7 +5,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ALLOWED = {"absolutt_kb.records", "absolutt_kb.language", "absolutt_kb.roles"}
+ALLOWED = {"absolutt_kb.records", "absolutt_kb.language", "absolutt_kb.roles", "absolutt_kb.unicode_forms"}
 
 
 def _imports(path: Path) -> set[str]:
