@@ -110,3 +110,17 @@ def settings_from_the_environment():
     config.reload()
     yield
     config.reload()
+
+
+# The longest files first: with --dist loadfile each file goes to one worker, and a long file handed out last keeps
+# one worker busy while the other has finished (the kill tests took 3-4 minutes each at the end of the run).
+_LONGEST_FIRST = ("test_kill_during_write.py", "test_database_service.py", "test_crash_safety.py",
+                  "test_e2e_browser.py", "test_ingest_process.py")
+
+
+def pytest_collection_modifyitems(items) -> None:  # noqa: ANN001
+    def rank(item) -> int:  # noqa: ANN001
+        name = item.path.name
+        return _LONGEST_FIRST.index(name) if name in _LONGEST_FIRST else len(_LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within a file is kept

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import json
 import shutil
 import subprocess
@@ -33,6 +34,7 @@ def test_ingest_command_prints_report_and_rerun_reuses_vectors(corpus_dir, built
     assert "ingenting å gjøre" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_an_ingest_that_reads_a_new_file_ends_cleanly_with_nothing_but_its_report(corpus_dir, built, tmp_path):
     # The parser worker (with the name recogniser) is kept between ingests in a process; at exit it must end
     # on its own, not be killed with its semaphores left for a warning on the user's screen.

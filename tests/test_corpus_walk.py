@@ -107,6 +107,7 @@ def test_latin1_and_windows_files_still_decode_whole():
     assert decode_text("«sitat» – tankestrek".encode("cp1252")) == "«sitat» – tankestrek"
 
 
+@pytest.mark.slow
 def test_a_failed_parse_is_not_remembered_and_passes_with_normal_limits(tmp_path, embedder):
     from ingest.sandbox import ParseLimits
 

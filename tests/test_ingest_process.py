@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import shutil
 import threading
 
@@ -12,6 +13,8 @@ from absolutt_kb.storage.folder import load_index
 from absolutt_kb.ingest_process import run_ingest
 from absolutt_kb.search import Searcher
 from tests.hostile import random_pdf
+
+pytestmark = pytest.mark.slow  # kill tests, servers and ingests in child processes: the full suite only
 
 
 def test_ingest_in_a_child_process_reports_per_file_while_searches_go_on(corpus_dir, embedder, tmp_path, monkeypatch):

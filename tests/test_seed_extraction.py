@@ -26,7 +26,7 @@ def norm(text: str | None) -> str:
     return " ".join(fold(text or "").split())
 
 
-@pytest.fixture(scope="module", params=["rules", "recogniser"])
+@pytest.fixture(scope="module", params=["rules", pytest.param("recogniser", marks=pytest.mark.slow)])
 def seed_records(request):
     """The seed corpus read as ingest reads it (with the name recogniser), and with the list rules alone."""
     names = None
