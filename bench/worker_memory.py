@@ -22,7 +22,7 @@ from absolutt_kb import config
 from absolutt_kb.build import name_loader
 from bench.scale import recombine, seed_sentences
 from ingest.chunking import ChunkPolicy
-from ingest.sandbox import ParserWorker, resident_mb
+from ingest.sandbox import ParserWorker
 
 
 def write_corpus(folder: Path, documents: int, corpus: Path) -> list[Path]:
@@ -58,7 +58,7 @@ def main() -> None:
             records += len(found)
             if not report.ok:
                 failed.append(f"{path.name}: {report.reason}")
-            rss = resident_mb(worker._process.pid) if worker._process is not None else 0.0
+            rss = worker.last_mb  # measured before a replacement, so the peak is the worker's real peak
             peak = max(peak, rss)
             if n % args.every == 0 or n == len(paths):
                 samples.append((n, round(rss)))

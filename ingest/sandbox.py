@@ -183,6 +183,7 @@ class ParserWorker:
         self._baseline_mb = 0.0  # the worker's resident memory when it was ready
         self._parsed = 0  # documents the worker has read
         self.replaced = 0  # workers replaced because they grew or had read their share (for benchmarks)
+        self.last_mb = 0.0  # the worker's resident memory after the last document, before any replacement
 
     def _key(self) -> tuple:
         return self.policy, self.limits.memory_mb, self.names
@@ -261,7 +262,8 @@ class ParserWorker:
                 f"lesingen krasjet (over {self.limits.memory_mb} MB minne eller en skadet fil) og ble hoppet over",
             ), []
         self._parsed += 1
-        grown = resident_mb(self._process.pid) - self._baseline_mb
+        self.last_mb = resident_mb(self._process.pid)
+        grown = self.last_mb - self._baseline_mb
         if grown > self.limits.recycle_mb or self._parsed >= self.limits.recycle_after:
             self._retire()
             self.replaced += 1
