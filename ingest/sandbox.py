@@ -48,17 +48,22 @@ _IDLE: dict[tuple, tuple[mp.process.BaseProcess, object, float, int]] = {}
 _IDLE_LOCK = threading.Lock()
 
 
+def _ask_to_end(process: mp.process.BaseProcess, conn, wait: float = 2.0) -> None:
+    """Tell a worker to end and give it ``wait`` seconds (a pipe already broken is no matter)."""
+    try:
+        conn.send(None)
+        process.join(timeout=wait)
+    except OSError:
+        pass
+
+
 def _stop_idle() -> None:
     """Let the kept workers end on their own at exit (a killed one leaves its pipe's semaphore behind)."""
     with _IDLE_LOCK:
         idle = list(_IDLE.values())
         _IDLE.clear()
     for process, conn, *_ in idle:
-        try:
-            conn.send(None)
-            process.join(timeout=2)
-        except OSError:
-            pass
+        _ask_to_end(process, conn)
         if process.is_alive():
             process.kill()
             process.join()
@@ -96,15 +101,20 @@ class ParseLimits:
 _OUT_OF_MEMORY = "dokumentet krevde for mye minne å lese og ble hoppet over"
 
 
-def resident_mb(pid: int) -> float:
-    """A process's resident memory in MB (Linux), 0 when it cannot be read."""
+def _status_kb(field: str, pid: int | str = "self") -> int:
+    """A field of a process's ``/proc/PID/status`` in kB (Linux), 0 when it cannot be read."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass
-    return 0.0
+    return 0
+
+
+def resident_mb(pid: int) -> float:
+    """A process's resident memory in MB (Linux), 0 when it cannot be read."""
+    return _status_kb("VmRSS", pid) / 1024
 
 
 def parse_file(
@@ -160,13 +170,7 @@ def _serve(conn, policy: ChunkPolicy, memory_mb: int, load_names: NameLoader | N
 
 def _address_space() -> int:
     """This process's virtual memory size in bytes (Linux), 0 when it cannot be read."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
+    return _status_kb("VmSize") * 1024
 
 
 class ParserWorker:
@@ -269,13 +273,9 @@ class ParserWorker:
             self.replaced += 1
         return answer
 
-    def _retire(self) -> None:
+    def _retire(self, wait: float = 5.0) -> None:
         """End the worker politely (the next file starts a fresh one)."""
-        try:
-            self._conn.send(None)
-            self._process.join(timeout=5)
-        except OSError:
-            pass
+        _ask_to_end(self._process, self._conn, wait)
         self._stop()
 
     def close(self) -> None:
@@ -289,11 +289,8 @@ class ParserWorker:
                     _IDLE[self._started_as] = (self._process, self._conn, self._baseline_mb, self._parsed)
                     self._process = self._conn = None
                     return
-            try:
-                self._conn.send(None)
-                self._process.join(timeout=2)
-            except OSError:
-                pass
+            self._retire(wait=2.0)
+            return
         self._stop()
 
     def __enter__(self) -> ParserWorker:

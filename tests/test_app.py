@@ -12,23 +12,28 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).parent.parent / "app.py")
 
 
+def _index_of(documents: dict[str, str], embedder, tmp_path_factory) -> Path:  # noqa: ANN001
+    """An index of these documents (file name -> text), built in a fresh folder."""
+    from absolutt_kb.build import ingest_corpus
+
+    corpus = tmp_path_factory.mktemp("corpus")
+    for name, text in documents.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    index = tmp_path_factory.mktemp("index") / "index"
+    ingest_corpus(corpus, index, embedder)
+    return index
+
+
 @pytest.fixture(scope="module")
 def ocr_index(embedder, tmp_path_factory):
     """An index of one scanned document whose æ, ø and å OCR damaged."""
-    from absolutt_kb.build import ingest_corpus
     from ingest.ocr import system_word_list
 
     if not system_word_list():
         pytest.skip("Debian's wnorwegian word list is not installed")
-    corpus = tmp_path_factory.mktemp("ocr-corpus")
-    (corpus / "strategiplan-skannet.txt").write_text(
-        "Strategiplan\n\n" + ("Strategiplanen skal ogsa veere et verktgy som skal stgtte alle enheter pa skolen, "
-                               "og vi ma arbeide med inkluderende lzeringsmiljg.\n\n") * 6,
-        encoding="utf-8",
-    )
-    index = tmp_path_factory.mktemp("ocr-index") / "index"
-    ingest_corpus(corpus, index, embedder)
-    return index
+    text = "Strategiplan\n\n" + ("Strategiplanen skal ogsa veere et verktgy som skal stgtte alle enheter pa skolen, "
+                                "og vi ma arbeide med inkluderende lzeringsmiljg.\n\n") * 6
+    return _index_of({"strategiplan-skannet.txt": text}, embedder, tmp_path_factory)
 
 
 @pytest.fixture()
@@ -254,15 +259,9 @@ MARKUP_NAME = "**VIKTIG** [lenke](http---x) :red[rød] $Huge{X}$ notat.md"
 @pytest.fixture(scope="module")
 def hostile_names_index(embedder, tmp_path_factory):
     """An index of a document whose file name is Markdown, naming a person with a right-to-left override."""
-    from absolutt_kb.build import ingest_corpus
-
-    corpus = tmp_path_factory.mktemp("markup-corpus")
-    (corpus / MARKUP_NAME).write_text(
-        "# Samling om skolemiljø\n\n- Kari \u202eNordvik\u202c, KS Agder, om skolemiljø og elevråd\n\n"
-        "Skolemiljøet i Fjelldal ble drøftet av elevrådet og kommunen gjennom hele høsten.\n", encoding="utf-8")
-    index = tmp_path_factory.mktemp("markup-index") / "index"
-    ingest_corpus(corpus, index, embedder)
-    return index
+    text = ("# Samling om skolemiljø\n\n- Kari \u202eNordvik\u202c, KS Agder, om skolemiljø og elevråd\n\n"
+            "Skolemiljøet i Fjelldal ble drøftet av elevrådet og kommunen gjennom hele høsten.\n")
+    return _index_of({MARKUP_NAME: text}, embedder, tmp_path_factory)
 
 
 def test_a_file_name_and_a_query_are_shown_as_text_never_as_markdown(hostile_names_index, monkeypatch):
