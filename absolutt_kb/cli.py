@@ -14,7 +14,8 @@ from pathlib import Path
 
 from absolutt_kb import config
 from absolutt_kb.config import Settings, mask_secrets
-from absolutt_kb.records import KINDS
+from absolutt_kb.records import KINDS, Gathering
+from absolutt_kb.schedule import when
 
 
 def _emit(data: object) -> None:
@@ -174,6 +175,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             r = hit.record
             print(f"{n:2}. [{r.kind}] {r.title}  ({hit.score:.4f}, {'svar' if hit.answer else 'forslag'})")
             print(f"    {hit.why}")
+            if isinstance(r, Gathering) and (said := when(r)):
+                print(f"    {said}" + (f" · Sted: {r.place}" if r.place else ""))
             shown = shown_themes(r.themes)
             print(f"    Tema: {' / '.join(t.label for t in shown) if shown else 'ingen klar'}")
             print(f"    Kilde: {r.source.document}, {r.source.locator}" + (f" · region {', '.join(r.regions)}" if r.regions else ""))

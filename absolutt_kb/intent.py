@@ -21,7 +21,8 @@ CUES = {
     "laget example examples practice døme dømer",
     "literature": "litteratur bok bøker rapport rapporter artikkel artikler forskning lese lesestoff "
     "literature book books report reports reading skrevet",
-    "gathering": "samling samlinger samlingene samlinga dato datoer når program gathering gatherings when",
+    "gathering": "samling samlinger samlingene samlinga dato datoer når program gathering gatherings when "
+    "neste kommende komande upcoming next",
     "tip": "tips råd tip tips advice",
 }
 # Question words are stop words for keyword search, so they are read from the raw question.

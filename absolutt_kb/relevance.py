@@ -34,6 +34,7 @@ from pathlib import Path
 
 from absolutt_kb.glossary import norwegian_equivalents
 from absolutt_kb.intent import cue_terms
+from absolutt_kb.schedule import asks_ahead
 from absolutt_kb.language import system_word_list as norwegian_words
 from absolutt_kb.text import STOPWORDS, analyse, compound_parts, normalise, word_term
 
@@ -98,7 +99,7 @@ def query_topic(query: str, idf: Callable[[str], float | None], unknown_weight: 
     cues = cue_terms()
     topical, kind_words = [], []
     for word in dict.fromkeys(_TOKEN.findall(normalise(query))):
-        if word in STOPWORDS:
+        if word in STOPWORDS or asks_ahead(word):  # "neste", "kommende" say when, not what about
             continue
         terms = {word_term(word)} | set(analyse(norwegian_equivalents(word), compounds=False))
         parts = frozenset(word_term(p) for p in compound_parts(word))

@@ -23,6 +23,7 @@ from absolutt_kb.glossary import norwegian_equivalents
 from absolutt_kb.intent import wanted_kinds
 from absolutt_kb.records import KINDS, Record
 from absolutt_kb.relevance import Calibration, QueryTopic, load_calibration, query_topic
+from absolutt_kb.schedule import asks_ahead, status, today
 from absolutt_kb.storage.base import KnowledgeIndex
 from absolutt_kb.text import STOPWORDS, analyse, query_terms
 from absolutt_kb.themes import shown_themes
@@ -31,6 +32,8 @@ from ingest.names import fold
 MAX_QUERY_CHARS = 500
 BM25_WEIGHT = 1.0
 DENSE_WEIGHT = 0.5  # dense alone is the weaker list; 0.4–0.7 gave nearly the same ranking quality, 0.9+ worse
+# A question for the next gathering lifts upcoming ones and lowers past ones (undated stay as they are).
+AHEAD_FACTOR = {"upcoming": 2.0, "past": 0.5}
 KIND_BOOST = 0.7  # fused score is multiplied by 1 + KIND_BOOST for kinds the query asks for (0.6–1.0 alike)
 REPEAT_PENALTY = 0.5  # a passage that only repeats list entries (now records) counts half
 SAME_SECTION_DECAY = 0.7  # the n-th piece of one section counts 0.7**n: one section, one place on the page
@@ -124,6 +127,8 @@ class Searcher:
                         if len(token) >= 4:  # as the query's tokens: "døve" is not "Ove"
                             self._name_tokens.append(token)
                             self._name_rows.append((int(i), name))
+        rows = index.rows_of_kind("gathering")
+        self._gatherings = {int(i): g for i, g in zip(rows, index.records_at(rows))}
         self._n = max(len(index), 1)
 
     def idf(self, term: str) -> float | None:
@@ -214,6 +219,10 @@ class Searcher:
                 for i in fused:
                     if self._kinds[i] == wanted:
                         fused[i] *= 1.0 + KIND_BOOST
+            if asks_ahead(query):  # "neste samling": what is still to come before what has been
+                on = today()
+                for i in fused.keys() & self._gatherings.keys():
+                    fused[i] *= AHEAD_FACTOR.get(status(self._gatherings[i], on), 1.0)
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])
         if mode == "hybrid":
             ranked = self._one_place_per_section(ranked)

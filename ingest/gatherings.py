@@ -217,8 +217,8 @@ def find_gatherings(blocks: list[Block], is_event: EventTest | None = None, prim
                     region=region,
                     date=iso,
                     end_date=end.isoformat() if end else None,
-                    place=place,
-                    topics=tuple(dict.fromkeys(topics)),
+                    place=_place(place),
+                    topics=tuple(dict.fromkeys(t for t in topics if _phrase(t))),
                     programme=programme,
                     locator=block.locator,
                     text=summary,
@@ -251,6 +251,17 @@ def _introduction(blocks: list[Block], limit: int = 700) -> str:
     if theme and theme.group(0).strip() not in " ".join(parts):
         parts.append(theme.group(0).strip())
     return " ".join(parts)
+
+
+def _phrase(text: str, most_words: int = 12) -> bool:
+    """Whether ``text`` reads as a name or a heading, not a sentence: short, with no full stop inside or at the end (a question is a theme: «Hvor er vi?»)."""
+    text = text.strip()
+    return bool(text) and len(text.split()) <= most_words and not re.search(r"[.!](?:\s|$)", text)
+
+
+def _place(text: str) -> str:
+    """A place as a card shows it ("Lampeland", "Digital samling"), or "" when the text is a sentence."""
+    return text.strip() if _phrase(text, most_words=8) else ""
 
 
 def _labelled(blocks: list[Block], pattern: re.Pattern[str]) -> str:
