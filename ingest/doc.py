@@ -10,10 +10,12 @@ examples, gatherings, passages. The records are the last findings.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from absolutt_kb.language import written_standard
+from ingest.debris import clean
 from ingest.layout import Block
 
 if TYPE_CHECKING:
@@ -61,7 +63,8 @@ class Doc:
 
     @classmethod
     def read(cls, name: str, format: str, blocks: tuple[Block, ...]) -> Doc:
-        """A new ``Doc`` for a reader's blocks, with its written standard."""
+        """A new ``Doc`` for a reader's blocks, without converter debris, with its written standard."""
+        blocks = tuple(b for b in (_cleaned(b) for b in blocks) if b.text.strip())
         return cls(
             name=name, format=format, blocks=tuple(blocks), standard=written_standard(" ".join(b.text for b in blocks))
         )
@@ -76,3 +79,12 @@ class Doc:
         if self.names is None:
             return []
         return [s for s in self.names[index] if s.label == label]
+
+
+def _cleaned(block: Block) -> Block:
+    """A block without converter debris in its text, lines and cells (the same block when there is none)."""
+    text = clean(block.text)
+    if text == block.text:
+        return block
+    return dataclasses.replace(block, text=text, lines=tuple(clean(t) for t in block.lines),
+                               cells=tuple(clean(c) for c in block.cells))
