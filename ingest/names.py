@@ -37,7 +37,7 @@ NOT_GIVEN_NAMES = {
 JOB_TITLE_RE = re.compile(
     r"(direkt[øoa]r|direktør|sjef\b|sjef\s|leder\b|rådgiver|radgiver|konsulent|koordinator|rektor|styrer\b|"
     r"ordfører|rådmann|professor|forsker|lektor|amanuensis|seniorrådgiver|prosjektleder|daglig leder|"
-    r"kommunalsjef|kommunedirektør|assisterende|fagleder|veileder)",
+    r"kommunalsjef|kommunedirektør|assisterende|fagleder|veileder|jurist|advokat)",
     re.IGNORECASE,
 )
 ORG_PATTERN = re.compile(
