@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import PurePosixPath
 
 import numpy as np
 import pandas as pd
 
-from absolutt_kb.records import KIND_LABELS, Gathering, Person, Record, Work
+from absolutt_kb.records import KIND_LABELS, Gathering, Passage, Person, Record, Work
 from absolutt_kb.storage.base import KnowledgeIndex
 
 
@@ -95,3 +96,27 @@ def containing_passage(passages: list[Record], record: Record) -> Record | None:
         if place and start and start[0] == place[0] and start[1] <= place[1]:
             best = passage
     return best
+
+
+def readable_name(document: str) -> str:
+    """A document's file name as a title: "ks-absolutt-programside.txt" → "Ks absolutt programside".
+
+    Folders and the extension go, dashes and underscores between words become spaces;
+    those inside a number ("2020-2024", "2025-03-21") stay.
+    """
+    stem = PurePosixPath(document.replace("\\", "/")).stem
+    words = " ".join(re.sub(r"[-_]+(?!\d)|(?<!\d)[-_]+", " ", stem).split())
+    return words[:1].upper() + words[1:] if words else document
+
+
+def document_title(index: KnowledgeIndex, document: str) -> str:
+    """What a document is called, for people: the heading it opens with, else its file name made readable.
+
+    A single-word opening heading ("Forord", "Innhold") names a section, not the document, and is passed over.
+    """
+    rows = np.flatnonzero((index.column("document") == document) & (index.column("kind") == "passage"))
+    first = index.records_at(rows[:1])  # rows are in reading order: only the first passage is read
+    opening = first[0].heading_path[:1] if first and isinstance(first[0], Passage) else ()
+    if opening and len(opening[0].split()) >= 2 and len(opening[0]) <= 120:
+        return " ".join(opening[0].split())
+    return readable_name(document)
