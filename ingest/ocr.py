@@ -23,7 +23,7 @@ from absolutt_kb.language import system_word_list  # noqa: F401 - the one word l
 
 # OCR confusions for æ, ø and å, as (damaged, meant).
 SWAPS = (("ze", "æ"), ("ee", "æ"), ("ae", "æ"), ("z", "æ"), ("e", "æ"), ("g", "ø"), ("@", "ø"), ("o", "ø"),
-         ("a", "å"), ("3", "å"), ("d", "å"), ("I", "l"))
+         ("å", "ø"), ("ag", "ø"), ("a", "å"), ("3", "å"), ("d", "å"), ("I", "l"))
 # Short words OCR turns into other real words; only swapped inside a damaged document.
 FUNCTION_WORDS = {"pa": "på", "a": "å", "ma": "må", "na": "nå", "fa": "få", "ga": "gå", "bade": "både", "sa": "så",
                   "nar": "når", "ogsa": "også", "3": "å", "f3": "få", "d": "å", "md": "må", "pd": "på", "fd": "få",
@@ -79,10 +79,18 @@ class OcrRepairer:
             return _match_case(word, FUNCTION_WORDS[lowered])
         if lowered in self.lexicon or not self.lexicon or len(word) < 3 or word.isdigit():
             return word
-        for candidate in self._candidates(lowered if word[:1] != "I" else "I" + lowered[1:]):
-            if candidate.lower() in self.lexicon:
-                return _match_case(word, candidate.lower())
+        swapped = self._swapped(lowered if word[:1] != "I" else "I" + lowered[1:])
+        if swapped:
+            return _match_case(word, swapped)
+        for cut in range(2, len(lowered) - 3):  # a lost space beside a damaged word: "Enundersgkende"
+            left, right = lowered[:cut], self._swapped(lowered[cut:])
+            if right and left in self.lexicon:
+                return _match_case(word, f"{left} {right}")
         return word
+
+    def _swapped(self, word: str) -> str:
+        """The first letter swap of ``word`` that the word list knows, "" when none does."""
+        return next((c.lower() for c in self._candidates(word) if c.lower() in self.lexicon), "")
 
     def repair(self, text: str, vocabulary: list[str] | None = None) -> str:
         """Repair every word of ``text``.

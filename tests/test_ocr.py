@@ -43,3 +43,19 @@ def test_damaged_document_keeps_its_text_and_gets_a_repaired_form(tmp_path):
     passages = [r for r in extract_document(read_document(path)) if r.kind == "passage"]
     assert passages and "verktgy" in passages[0].text
     assert "verktøy" in passages[0].repaired_text and "læringsmiljø" in passages[0].repaired_text
+
+
+@pytest.mark.parametrize(
+    ("damaged", "repaired"),
+    [
+        ("magter", "møter"),  # "ø" read as "ag"
+        ("Enundersgkende", "En undersøkende"),  # a lost space beside a damaged word
+        ("verktgy", "verktøy"),
+        ("skoleeierrollen", "skoleeierrollen"),  # an unknown compound is not split: nothing in it is damaged
+        ("ståtte", "ståtte"),  # a word the list knows stays, even where "støtte" was meant (the note says so)
+    ],
+)
+def test_more_of_what_ocr_does_to_ø_is_repaired(damaged, repaired):
+    if not system_word_list():
+        pytest.skip("Debian's wnorwegian word list is not installed")
+    assert OcrRepairer(system_word_list()).repair_word(damaged) == repaired
