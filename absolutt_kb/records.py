@@ -112,19 +112,65 @@ class Person(Record):
     kind: ClassVar[str] = "person"
 
 
+PUBLICATION_TYPES = ("book", "chapter", "article", "report", "official", "thesis")
+
+
+def reference_lead(publication_type: str, document_type: str, number: str, authors: tuple[str, ...]) -> str:
+    """What a reference starts with: a public document's series and number ("Meld. St. 19 (2015–2016)",
+    "NOU 2015: 8"), as Norwegian APA cites them, or else the first author ("" when none)."""
+    if publication_type == "official" and number:
+        return f"{document_type} {number}".strip()
+    return authors[0] if authors else ""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Work(Record):
-    """A work of literature (book, report, white paper), parsed from a citation."""
+    """A work of literature (book, chapter, article, report, white paper, thesis), parsed from a citation.
+
+    ``authors`` are persons ("Surname, Given") and organisations
+    (``corporate_authors`` names which are organisations); a white paper's or
+    NOU's series and number are not an author but ``document_type`` and
+    ``number``, its ministry is. ``editors`` says that the authors edited the
+    whole book; a chapter's book and its editors are ``container`` and
+    ``container_editors``. The fields after ``editors`` came later: an index
+    built before has their defaults (``publication_type`` "" means "judge from
+    the wording", see ``absolutt_kb.bibliography.work_type``).
+    """
 
     authors: tuple[str, ...] = ()
     year: int | None = None
-    publisher: str = ""
+    publisher: str = ""  # for a report its institution, for a thesis its university
     place: str = ""
     citation: str = ""
     et_al: bool = False
     editors: bool = False
+    corporate_authors: tuple[str, ...] = ()
+    publication_type: str = ""  # one of PUBLICATION_TYPES
+    container: str = ""  # the book a chapter is in
+    container_editors: tuple[str, ...] = ()
+    journal: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    document_type: str = ""  # "Meld. St.", "NOU", "NIFU", "Rapport", "Ph.d.-avhandling"
+    number: str = ""  # "19 (2015–2016)", "2015: 8", "2015:27"
+    url: str = ""
 
     kind: ClassVar[str] = "literature"
+
+    @property
+    def lead(self) -> str:
+        """What the reference starts with: a public document's series and number, or the first author."""
+        return reference_lead(self.publication_type, self.document_type, self.number, self.authors)
+
+    @property
+    def report_number(self) -> str:
+        """The series and number together ("Meld. St. 19 (2015–2016)", "NIFU 2015:27"), "" when it has none."""
+        return f"{self.document_type} {self.number}".strip() if self.number else ""
+
+    def is_corporate(self, author: str) -> bool:
+        """Whether ``author`` is an organisation. An index built before the flag knew only the name's form."""
+        return author in self.corporate_authors or ("," not in author and " " in author.strip())
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -216,6 +262,7 @@ def with_changes(record: Record, **changes: Any) -> Record:
 __all__ = [
     "KINDS",
     "KIND_LABELS",
+    "PUBLICATION_TYPES",
     "Gathering",
     "Passage",
     "Person",
@@ -227,5 +274,6 @@ __all__ = [
     "Tip",
     "Work",
     "record_from_dict",
+    "reference_lead",
     "with_changes",
 ]

@@ -3,22 +3,24 @@
 Handles "Surname, I. & Surname, I. (year). Title. Place: Publisher", "m.fl.",
 "et al.", "(red.)", "og"/"&"/";" between authors, corporate authors (KS, OECD,
 Rambøll, Ekspertgruppa …), white papers ("Meld. St. 19 (2015–2016)"), NOUs
-("NOU 8:2015", "NOU 2015: 8") and odd characters from PDFs.
+("NOU 8:2015", "NOU 2015: 8") and odd characters from PDFs. What follows the author and year (title,
+the book or journal the work is in, its number, the imprint) is read by ``ingest.reference_body``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-from ingest.names import is_org
+from absolutt_kb.records import reference_lead
+from ingest.names import is_org, is_person_name
+from ingest.reference_body import Body, chapter_in, imprint, parse_body
 
 _ODD = re.compile(r"[\U000F0000-\U0010FFFF\uFFFD\uE000-\uF8FF]")
 _YEAR_GROUP = re.compile(
     r"\(\s*(?P<year>(?:19|20)\d{2})\s*(?:[–-]\s*(?P<year2>(?:19|20)?\d{2}))?[a-z]?\s*\)"
     r"|\(\s*(?:u\.å\.|udatert|n\.d\.)\s*\)",
 )
-_WHITE_PAPER = re.compile(r"^(?P<series>Meld\.?\s*St\.?|St\.?\s*meld\.?|Prop\.?\s*\d*\s*[LS]?)\s*(?:nr\.?\s*)?(?P<no>\d+)", re.IGNORECASE)
 # A Storting document named by its series and number: "St.meld. nr. 35/1957", "Ot.prp. nr. 38 (1996-97)",
 # "Inst.O. nr. 70 (1997-1998)", "Innst. 145 S (2010–2011)", "Besl.O. nr. 68", "Prop. 1 S (2014–2015)".
 _STORTING = re.compile(
@@ -42,36 +44,77 @@ _NEXT_REFERENCE = re.compile(
 )
 _QUOTED_TITLE = re.compile(r"^[\"“”«„]\s*(?P<title>[^\"“”«»]{2,200}?)\s*[\"“”»]")
 _NOU = re.compile(r"^NOU\s*(?:(?P<a>\d{1,2})\s*:\s*(?P<ya>(?:19|20)\d{2})|(?P<yb>(?:19|20)\d{2})\s*:\s*(?P<b>\d{1,2}))\s*[:.]?\s*")
-_PLACE_PUBLISHER = re.compile(r"(?:^|[.?!»]\s*)(?P<place>[A-ZÆØÅ][\wæøåÆØÅ '-]{1,40}?)\s*:\s*(?P<publisher>[^:]{2,80}?)\.?\s*$")
 _ET_AL = re.compile(r"\s*,?\s*(?:m\.\s?fl\.?|mfl\.?|et\.?\s*al\.?|med flere)\s*", re.IGNORECASE)
 _EDITORS = re.compile(r"\s*\((?:red|reds|eds?|ed)\.?\)\s*", re.IGNORECASE)
 _INITIALS = re.compile(r"^(?:[A-ZÆØÅ][a-zæøå]?\.?(?:\s*-\s*|\s+)?){1,4}$")
+# A given name or initials after "Surname,": "Kari", "Anne-Cath", "May Britt", "T.", "E. J.", "A.-B."
+_GIVEN = re.compile(
+    r"^(?:[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?|(?:[A-ZÆØÅ][a-zæøå]?\.\s*-?\s*)+)"
+    r"(?:\s+(?:[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ][a-zæøåéü]+)?|(?:[A-ZÆØÅ][a-zæøå]?\.\s*-?\s*)+)){0,2}$"
+)
+# "G. Langfeldt", "A.-B. Fenner": initials before the surname; "Anderson S. E.": after it, the comma lost.
+_INITIALS_FIRST = re.compile(r"^(?P<initials>(?:[A-ZÆØÅ]\.\s*-?\s*){1,4})(?P<surname>[A-ZÆØÅ][\w'’-]+(?:\s[A-ZÆØÅ][\w'’-]+)?)$")
+_INITIALS_AFTER = re.compile(r"^(?P<surname>[A-ZÆØÅ][\w'’-]+)\s+(?P<initials>(?:[A-ZÆØÅ]\.\s*-?\s*){1,4})$")
+# What a web page's link said, left at the end of a reference: "Les mer i Forskningsrapporten her", "(PDF)".
+_LINK_TEXT = re.compile(
+    r"(?:[\s:.,;–—-]+|\s*\()\s*(?:les|last\s+ned|klikk|trykk|read|download|click)\b[^.:;()]{0,60}?"
+    r"\b(?:her|here|mer|more|lenke|link|pdf|rapporten|artikkelen|boka|dokumentet|nettsiden|fulltekst|full text)"
+    r"\s*\)?[.!]?\s*$"
+    r"|[\s:.,;–—-]+[\[(]?(?:pdf|lenke|link|nettlenke)[\])]?\.?\s*$",
+    re.IGNORECASE,
+)
+_REPORT_WORDS = re.compile(r"\b(rapport|report|sluttrapport|delrapport|evaluering|notat)\b", re.IGNORECASE)
+_MINISTRY = re.compile(r"departement(?:et)?$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Citation:
-    """A parsed reference."""
+    """A parsed reference: the fields a ``Work`` gets from it (see ``absolutt_kb.records.Work``)."""
 
     authors: tuple[str, ...]
     year: int | None
     title: str
-    publisher: str
-    place: str
-    citation: str
-    et_al: bool
-    editors: bool
+    publisher: str = ""
+    place: str = ""
+    citation: str = ""
+    et_al: bool = False
+    editors: bool = False
+    corporate_authors: tuple[str, ...] = ()
+    publication_type: str = "book"
+    container: str = ""
+    container_editors: tuple[str, ...] = ()
+    journal: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    document_type: str = ""
+    number: str = ""
+    url: str = ""
+
+    @property
+    def lead(self) -> str:
+        """What the reference starts with: a public document's series and number, or the first author."""
+        return reference_lead(self.publication_type, self.document_type, self.number, self.authors)
+
+    def work_fields(self) -> dict[str, object]:
+        """The fields a ``Work`` made from this reference takes over as they are."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def clean_citation(text: str) -> str:
-    """Drop private-use and replacement characters PDFs leave behind, and tidy spaces."""
+    """Drop private-use and replacement characters PDFs leave behind, a link's text left at the end, and tidy spaces."""
     text = _ODD.sub("–", text)
     text = re.sub(r"(\w)\s*–\s*–\s*", r"\1 – ", text)
     text = re.sub(r"\.(?=[A-ZÆØÅ][a-zæøå])", ". ", text)  # "(2007).Hvordan" → "(2007). Hvordan"
-    return re.sub(r"\s+", " ", text).strip(" •-")
+    text = re.sub(r"\b([A-ZÆØÅ]{2,})(?=[A-ZÆØÅ][a-zæøå]{3,})", r"\1 ", text)  # "OECDDirectorate" → "OECD Directorate"
+    text = re.sub(r"\s+", " ", text).strip(" •-")
+    while (shorter := _LINK_TEXT.sub("", text)) != text:  # "Last ned rapporten (PDF)": two pieces of link text
+        text = shorter
+    return text.strip(" •-")
 
 
 def split_authors(text: str) -> tuple[tuple[str, ...], bool, bool]:
-    """Split an author string into authors.
+    """Split an author string into authors, each person as "Surname, Given".
 
     Args:
         text: e.g. "Christensen, T., Egeberg, M., Lægreid, P. & Aars, J."
@@ -86,26 +129,35 @@ def split_authors(text: str) -> tuple[tuple[str, ...], bool, bool]:
     parts: list[str] = []
     # "Barne- og familiedepartementet" is one author: "og" after a hyphen joins the parts of a word.
     for chunk in re.split(r"\s*;\s*|\s+&\s+|(?<!-)\s+og\s+|(?<!-)\s+and\s+", text):
-        parts.extend(p.strip() for p in chunk.split(",") if p.strip())
+        pieces = [p.strip() for p in re.split(r"(?<!-),", chunk) if p.strip()]  # "Barne-, likestillings- og …" is one
+        if (len(pieces) % 2 == 0 and all(_GIVEN.match(p) for p in pieces[1::2])
+                and not any(is_org(p) or re.match(r"[A-ZÆØÅ]\.", p) for p in pieces)):
+            pieces = [f"{a}, {b}" for a, b in zip(pieces[0::2], pieces[1::2])]  # "Aas, Kari", "Dahl, T."
+        parts.extend(pieces)
     authors: list[str] = []
     for part in parts:
         if authors and _INITIALS.match(part) and "," not in authors[-1] and not is_org(authors[-1]):
             authors[-1] = f"{authors[-1]}, {part}"
         else:
             authors.append(part)
-    return tuple(a.strip() for a in authors if a.strip()), et_al, editors
+    authors = [re.sub(r"(?<=\w{3})\.$", "", a.strip()) if "," not in a else a.strip() for a in authors]  # "Udir. (2020)"
+    return tuple(_inverted(a) for a in authors if a), et_al, editors
 
 
-def _title_and_imprint(rest: str) -> tuple[str, str, str]:
-    rest = rest.strip(" .:")
-    match = _PLACE_PUBLISHER.search(rest)
-    if match and match.start("place") > 0:
-        title = rest[: match.start("place")].strip(" .")
-        return title, match.group("place").strip(), match.group("publisher").strip()
-    place_only = re.search(r"(?<=[.?!»])\s+(?P<place>[A-ZÆØÅ][a-zæøå]+(?:\s+[A-ZÆØÅ][a-zæøå]+)?)$", rest)
-    if place_only and len(rest[: place_only.start()].split()) >= 2:  # "Trygg oppvekst. Oslo." has a place, no publisher
-        return rest[: place_only.start()].strip(" ."), place_only.group("place"), ""
-    return rest.strip(" ."), "", ""
+def _inverted(name: str) -> str:
+    """A name with initials as "Surname, I.": "G. Langfeldt" and "Anderson S. E." (its comma lost) turned round.
+
+    A full name without a comma is left as written: "Roland Erling" and "Eskil Hanssen" are both found in lists.
+    """
+    match = None if "," in name else _INITIALS_FIRST.match(name) or _INITIALS_AFTER.match(name)
+    if match:
+        return f"{match.group('surname')}, {' '.join(match.group('initials').split())}"
+    return name
+
+
+def corporate(authors: tuple[str, ...]) -> tuple[str, ...]:
+    """The authors that are organisations (KS, OECD, a ministry, an expert group), not persons."""
+    return tuple(a for a in authors if "," not in a and (is_org(a) or len(a.split()) > 1 and not is_person_name(a)))
 
 
 def _looks_like_authors(text: str) -> bool:
@@ -119,29 +171,72 @@ def _looks_like_authors(text: str) -> bool:
     return bool(_ET_AL.search(text))
 
 
-def _storting_citation(text: str, match: re.Match) -> Citation:
-    """A Storting document: its series and number are its author, the session's first year its year."""
+def _from_body(text: str, authors: tuple[str, ...], year: int | None, body: Body, *, et_al: bool = False,
+               editors: bool = False) -> Citation:
+    """A citation from its authors, year and what follows them."""
+    kind = body.publication_type or ("report" if _REPORT_WORDS.search(body.title) else "book")
+    return Citation(
+        authors=authors, year=year, title=body.title, publisher=body.publisher, place=body.place, citation=text,
+        et_al=et_al, editors=editors, corporate_authors=corporate(authors), publication_type=kind,
+        container=body.container, container_editors=split_authors(body.editors_text)[0] if body.editors_text else (),
+        journal=body.journal, volume=body.volume, issue=body.issue, pages=body.pages,
+        document_type=body.document_type, number=body.number, url=body.url,
+    )
+
+
+def _official(text: str, series: str, number: str, year: int | None, rest: str,
+              authors: tuple[str, ...] = ()) -> Citation:
+    """A public document (Meld. St., NOU, Prop.): its series and number name it; a ministry that issued it is its author."""
+    body = parse_body(rest)
+    if not authors and _MINISTRY.search(body.publisher):
+        authors = (body.publisher,)
+    return Citation(
+        authors=authors, year=year, title=body.title, publisher=body.publisher, place=body.place, citation=text,
+        corporate_authors=corporate(authors), publication_type="official", document_type=series, number=number,
+        url=body.url,
+    )
+
+
+def _storting(text: str, match: re.Match, authors: tuple[str, ...] = (), within: str = "",
+              year: int | None = None) -> Citation:
+    """A Storting document, ``match`` found at the start of ``within`` (or ``text``); the session's first year is its year."""
     ident = re.sub(r"\s+", " ", match.group("id")).strip()
-    if ident.lower().startswith("meld"):  # "Meld. St 28", "Meld.St. 28": one way to name the series
-        ident = "Meld. St. " + re.search(r"\d+", ident).group(0)
-    rest = text[match.end() :]
+    parts = re.match(r"^(?P<series>.*?)\s*(?P<no>(?:nr\.?\s*)?\d+(?:\s*[LS]\b)?)$", ident)
+    series, number = parts.group("series"), parts.group("no")
+    if series.lower().startswith("meld"):  # "Meld. St 28", "Meld.St. 28": one way to name the series
+        series = "Meld. St."
+    rest = (within or text)[match.end() :]
     session = _SESSION.search(rest)
-    year = int(session.group("year")) if session else None
+    year = year or (int(session.group("year")) if session else None)  # "Ministry (2013) Meld. St. 6 (2012–2013)"
+    if session and session.start() <= 2:  # "(2015 – 2016)" or "/1957" belongs to the number
+        written = re.sub(r"\s*[–-]\s*", "–", re.sub(r"\s+", " ", session.group(0).strip()))
+        number = f"{number} {written}" if written.startswith("(") else f"{number}{written}"
     if session and session.start() <= 40:  # "til St.meld. nr. 32 (2000-2001) Om …": the title follows the session
         rest = rest[session.end() :]
-    title, place, publisher = _title_and_imprint(rest.strip(" .:"))
-    return Citation((ident,), year, title, publisher, place, text, False, False)
+    return _official(text, series, number, year, rest, authors)
+
+
+def _nou(text: str, match: re.Match, authors: tuple[str, ...] = (), within: str = "") -> Citation:
+    """A NOU, ``match`` found at the start of ``within`` (or ``text``): "NOU 2015: 8", whichever way it was written."""
+    year = int(match.group("ya") or match.group("yb"))
+    number = f"{year}: {match.group('a') or match.group('b')}"
+    return _official(text, "NOU", number, year, (within or text)[match.end() :], authors)
 
 
 def _colon_citation(text: str, match: re.Match) -> Citation | None:
     """"Surname, Given: Title (year)", "Surname, Given: «Title». I: Book, Place year, s. 1–20"."""
-    authors, et_al, editors = split_authors(match.group("head"))
+    head = match.group("head")
+    editors, et_al = bool(_EDITORS.search(head)), bool(_ET_AL.search(head))
+    head = _ET_AL.sub(" ", _EDITORS.sub(" ", head))
+    # Each author is "Surname, Given" (full given names, so no splitting at the comma); "og"/"&" between them.
+    authors = tuple(_inverted(" ".join(p.split()).strip(" ,")) for p in re.split(r"\s+(?:og|&|and)\s+", head) if p.strip(" ,"))
     rest = match.group("rest")
     quoted = _QUOTED_TITLE.match(rest)
     if quoted:
-        title = quoted.group("title")
+        title, after = quoted.group("title"), rest[quoted.end() :]
     else:
-        title = re.split(r"\s*\((?:1[5-9]|20)\d\d\)|\.\s+|\s+[iI]:?\s+(?=[A-ZÆØÅ«\"“”])", rest, maxsplit=1)[0]
+        parts = re.split(r"(\s*\((?:1[5-9]|20)\d\d\)|\.\s+|\s+[iI]:?\s+(?=[A-ZÆØÅ«\"“”]))", rest, maxsplit=1)
+        title, after = parts[0], "".join(parts[1:])
     title = title.strip(" .,:;\"“”«»")
     group = _YEAR_GROUP.search(rest)
     if group and group.group("year"):
@@ -151,7 +246,9 @@ def _colon_citation(text: str, match: re.Match) -> Citation | None:
         year = int(years[-1].group("year")) if years else None
     if not title or year is None:
         return None
-    return Citation(authors, year, title, "", "", text, et_al, editors)
+    container = re.search(r"(?:^|[\s.,»”\"])(?:I|In)\s*:?\s+(?=\S)", after)
+    body = chapter_in(title, after[container.end() :]) if container else Body(title=title)
+    return _from_body(text, authors, year, body, et_al=et_al, editors=editors)
 
 
 def split_references(text: str) -> list[str]:
@@ -184,13 +281,10 @@ def parse_citation(entry: str) -> Citation | None:
 
     nou = _NOU.match(text)
     if nou:
-        year = int(nou.group("ya") or nou.group("yb"))
-        title, place, publisher = _title_and_imprint(text[nou.end() :])
-        return Citation(("NOU",), year, title, publisher, place, text, False, False)
-
+        return _nou(text, nou)
     storting = _STORTING.match(text)
     if storting:
-        return _storting_citation(text, storting)
+        return _storting(text, storting)
 
     group = _YEAR_GROUP.search(text)
     colon = _AUTHOR_COLON.match(text)
@@ -203,25 +297,26 @@ def parse_citation(entry: str) -> Citation | None:
         rest = text[group.end() :]
         rest = _EDITORS.sub(" ", rest) if rest.lstrip().startswith("(") else rest
         year = int(group.group("year")) if group.group("year") else None  # a range "(1997–98)" is dated by its start
-        paper = _WHITE_PAPER.match(head)
-        if paper:
-            series = "Meld. St." if "meld" in paper.group("series").lower() else paper.group("series").strip()
-            authors: tuple[str, ...] = (f"{series} {paper.group('no')}",)
-            et_al = editors = False
-        else:
-            if not _looks_like_authors(head):
-                return None
-            authors, et_al, editors = split_authors(head)
-        title, place, publisher = _title_and_imprint(rest)
-        if not title:
+        if not _looks_like_authors(head):
             return None
-        return Citation(authors, year, title, publisher, place, text, et_al, editors)
+        authors, et_al, editors = split_authors(head)
+        # "Kunnskapsdepartementet (2013) Meld. St. 6 (2012–2013) Title": the ministry's white paper
+        inner = rest.lstrip(" .:")
+        if _NOU.match(inner):
+            return _nou(text, _NOU.match(inner), authors, inner)
+        if _STORTING.match(inner):
+            return _storting(text, _STORTING.match(inner), authors, inner, year)
+        body = parse_body(rest)
+        if not body.title:
+            return None
+        return _from_body(text, authors, year, body, et_al=et_al, editors=editors)
 
     # No year in brackets: "KS Folkevalgtprogram 2015 – 2019: Tillit – …" or "OECD: Title".
-    corporate = re.match(r"^(?P<org>[A-ZÆØÅ]{2,}[A-Za-zÆØÅæøå]*)\b", text)
-    if corporate and ":" in text and is_org(corporate.group("org")):
-        title, place, publisher = _title_and_imprint(text)
+    organisation = re.match(r"^(?P<org>[A-ZÆØÅ]{2,}[A-Za-zÆØÅæøå]*)\b", text)
+    if organisation and ":" in text and is_org(organisation.group("org")):
+        title, place, publisher = imprint(text)
         years = re.findall(r"\b((?:19|20)\d{2})\b", text.split(":", 1)[0])
         year = int(years[0]) if len(years) == 1 else None
-        return Citation((corporate.group("org"),), year, title, publisher, place, text, False, False)
+        body = Body(title=title, place=place, publisher=publisher)
+        return _from_body(text, (organisation.group("org"),), year, body)
     return None

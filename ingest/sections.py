@@ -74,7 +74,7 @@ def _entry_scores(text: str) -> tuple[dict[str, float], dict[str, object]]:
     parsed: dict[str, object] = {}
     citation = parse_citation(text)
     if citation:
-        scores["literature"] = 1.0 if citation.year or citation.authors[0].startswith(("Meld", "NOU")) else 0.5
+        scores["literature"] = 1.0 if citation.year or citation.publication_type == "official" else 0.5
         parsed["literature"] = citation
     people = parse_person_entry(text)
     if people:

@@ -51,20 +51,13 @@ def list_records(doc: Doc) -> Doc:
             parts = split_references(text)
             found = [parse_citation(p) for p in parts] if len(parts) > 1 else [entry.parsed]
             for c in (c for c in found if c):
-                first = c.authors[0].split(",")[0] if c.authors else ""
+                first = re.split(r"[,(]", c.lead)[0].strip()  # "Dahl", "Meld. St. 19", "NOU 2015: 8"
                 doc.records.append(
                     Work(
                         id=f"literature:{slug(first, 24)}-{c.year or 'ua'}-{slug(c.title, 40)}",
-                        title=c.title,
                         text=c.citation,
                         source=source(doc, loc),
-                        authors=c.authors,
-                        year=c.year,
-                        publisher=c.publisher,
-                        place=c.place,
-                        citation=c.citation,
-                        et_al=c.et_al,
-                        editors=c.editors,
+                        **c.work_fields(),
                     )
                 )
         elif entry.kind == "practice" and entry.parsed:
