@@ -24,6 +24,16 @@ KIND_LABELS = {
     "gathering": "Samlinger",
     "passage": "Utdrag fra dokumenter",
 }
+# One record's kind, as its badge says it ("Person", not "Personer").
+KIND_NAMES = {
+    "person": "Person",
+    "literature": "Litteratur",
+    "practice": "Praksiseksempel",
+    "tip": "Tips",
+    "question": "Refleksjonsspørsmål",
+    "gathering": "Samling",
+    "passage": "Utdrag",
+}
 
 
 @dataclass(frozen=True)
@@ -262,6 +272,7 @@ def with_changes(record: Record, **changes: Any) -> Record:
 __all__ = [
     "KINDS",
     "KIND_LABELS",
+    "KIND_NAMES",
     "PUBLICATION_TYPES",
     "Gathering",
     "Passage",

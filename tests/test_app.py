@@ -66,12 +66,20 @@ def test_clicking_an_example_searches_for_it(app):
     assert "Kilde:" in _texts(app)
 
 
+def test_examples_make_way_for_the_answers_once_a_question_is_asked(app):
+    assert any("inkludering" in b.label for b in app.button)
+    app.text_input[0].input("foreldresamarbeid").run()
+    assert not any(b.label in ("hvem kan holde innlegg om inkludering?", "litteratur om skoleeierskap") for b in app.button)
+    app.text_input[0].input("").run()
+    assert any("inkludering" in b.label for b in app.button)
+
+
 def test_search_shows_cards_with_kind_theme_source_and_why(app):
     app.text_input[0].input("foreldresamarbeid").run()
     assert not app.exception
     text = _texts(app)
     assert "**Ola Bjørk**" in text and "Kilde:" in text and "Treff fordi" in text
-    assert any("badge[Personer]" in m.value for m in app.markdown)
+    assert any("badge[Person]" in m.value for m in app.markdown)
     assert app.button_group[0].options[0].startswith("Alle (")
 
 
@@ -89,7 +97,7 @@ def test_only_the_chosen_group_and_page_of_cards_is_drawn(app):
     people = next(o for o in groups.options if o.startswith("Personer"))
     groups.set_value(people).run()
     assert not app.exception
-    assert any("badge[Personer]" in m.value for m in app.markdown)
+    assert any("badge[Person]" in m.value for m in app.markdown)
     assert not any(f"badge[{label}]" in m.value for m in app.markdown for label in ("Litteratur", "Tips"))
 
 
@@ -291,3 +299,30 @@ def test_a_right_to_left_override_in_a_name_is_never_shown(hostile_names_index, 
     assert not at.exception
     shown = _texts(at)
     assert "Kari Nordvik" in shown and "\u202e" not in shown and "\u202c" not in shown
+
+
+@pytest.fixture(scope="module")
+def gathering_index(embedder, tmp_path_factory):
+    """The fixture corpus's texts and two Trøndelag gatherings: 12 November 2025 and 15 September 2026."""
+    here = Path(__file__).parent / "fixtures"
+    texts = {p.name: p.read_text(encoding="utf-8") for p in (here / "corpus").glob("*.md")}
+    texts |= {p.name: p.read_text(encoding="utf-8") for p in (here / "gatherings").glob("*.md")}
+    return _index_of(texts, embedder, tmp_path_factory)
+
+
+def test_the_next_gathering_comes_first_and_a_past_one_says_it_was(gathering_index, monkeypatch):
+    monkeypatch.setenv("ABSOLUTT_KB_INDEX", str(gathering_index))
+    monkeypatch.setenv("ABSOLUTT_KB_TODAY", "2026-06-01")
+    config.reload()
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.text_input[0].input("når er neste samling i Trøndelag?").run()
+    assert not at.exception
+    text = _texts(at)
+    assert "**Kommende samling: 15. september 2026** · Sted: Quality Hotel Grand, Steinkjer" in text
+    assert "badge[Kommende]" in text
+    upcoming = text.index("Kommende samling: 15. september 2026")
+    assert "Var 12. november 2025" not in text or text.index("Var 12. november 2025") > upcoming
+    at.text_input[0].input("når var samlingen om roller og ansvar i Trøndelag?").run()
+    text = _texts(at)
+    assert "**Var 12. november 2025** · Sted: Scandic Hell, Stjørdal" in text and "badge[Tidligere]" in text

@@ -13,7 +13,8 @@ from absolutt_kb.config import Settings
 from absolutt_kb.embedder import EmbedderUnavailable
 from absolutt_kb.manifest import IndexUnusable
 from absolutt_kb.markdown import escape, plain
-from absolutt_kb.records import KIND_LABELS, Person, Record
+from absolutt_kb.records import KIND_NAMES, Gathering, Person, Record
+from absolutt_kb.schedule import status, when
 from absolutt_kb.search import Searcher, SearchHit
 from absolutt_kb.storage import IndexChanged, Store, open_searchable, open_store
 from absolutt_kb.suggestions import Suggester
@@ -114,7 +115,9 @@ def region_label(region: str) -> str:
 def badges(record: Record) -> None:
     """Kind and best theme as small coloured labels."""
     with st.container(horizontal=True, gap="small"):
-        st.badge(KIND_LABELS[record.kind], color=KIND_COLOURS[record.kind])
+        st.badge(KIND_NAMES[record.kind], color=KIND_COLOURS[record.kind])
+        if isinstance(record, Gathering) and (state := status(record)):
+            st.badge("Tidligere" if state == "past" else "Kommende", color="gray" if state == "past" else "green")
         shown = shown_themes(record.themes)
         for theme in shown:  # two when neither leads clearly, none when nothing stands out
             st.badge(theme.label, icon=":material/label:", color="primary", help=escape(record.themes[0].evidence))
@@ -128,7 +131,8 @@ def record_text(record: Record, *, limit: int = 500) -> None:
     """A record's text as people read it: OCR damage repaired, with the document's own words a click away."""
     st.text(plain(_short(record.readable_text, limit)))
     if record.repaired_text:
-        st.caption("Skannefeil (OCR) i dokumentet er rettet i teksten over.")
+        st.caption("Teksten over er rettet for skannefeil (OCR) der ordlista kjenner det rette ordet; "
+                   "ord som også finnes i ordlista (som «ståtte» for «støtte»), kan stå igjen.")
         with st.expander("Vis originaltekst", icon=":material/history_edu:"):
             st.text(plain(_short(record.text, limit)))
 
@@ -138,6 +142,8 @@ def card(record: Record, why: str = "", *, key: str = "") -> None:
     with st.container(border=True, key=f"card-{key}" if key else None):
         st.markdown(f"**{escape(record.title)}**")
         badges(record)
+        if isinstance(record, Gathering) and (said := when(record)):
+            st.markdown(f"**{escape(said)}**" + (f" · Sted: {escape(record.place)}" if record.place else ""))
         record_text(record)
         region = f" · Region: {escape(', '.join(region_label(r) for r in record.regions))}" if record.regions else ""
         st.caption(f"Kilde: {escape(record.source.document)}, {escape(record.source.locator)}{region}")

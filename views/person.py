@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from absolutt_kb.bibliography import apa
-from absolutt_kb.browse import linked_records, related_people
+from absolutt_kb.browse import document_title, linked_records, related_people
 from absolutt_kb.markdown import escape
 from absolutt_kb.records import Person
 from absolutt_kb.roles import role_label
@@ -46,8 +46,10 @@ if shown_themes(person.themes):
 
 st.subheader("Her er personen nevnt")
 for source in dict.fromkeys((person.source, *person.mentions)):
-    st.page_link(PAGES["document"], label=f"{escape(source.document)}, {escape(source.locator)}",
-                 icon=":material/description:", query_params={"doc": source.document})
+    # The document's title, not its file name, and the full width so a phone wraps it instead of cutting it off.
+    st.page_link(PAGES["document"], label=f"{escape(document_title(kb.index, source.document))}, {escape(source.locator)}",
+                 icon=":material/description:", query_params={"doc": source.document}, width="stretch",
+                 help=escape(source.document))
 
 works = [r for r in linked_records(kb.index, person) if r.kind == "literature"]
 st.subheader("Litteratur av personen")

@@ -86,10 +86,11 @@ query = st.text_input(
     placeholder="For eksempel: hvem kan holde innlegg om inkludering?",
     help="Skriv et spørsmål eller noen stikkord, på norsk eller engelsk. Navn kan være feilstavet.",
 )
-with st.container(horizontal=True, gap="small"):
-    st.caption("Prøv:")
-    for n, example in enumerate(EXAMPLES):
-        st.button(example, key=f"example-{n}", on_click=_use_example, args=(example,), type="tertiary")
+if not query.strip():  # only before a question: on a phone they would push the first answer below the fold
+    with st.container(horizontal=True, gap="small"):
+        st.caption("Prøv:")
+        for n, example in enumerate(EXAMPLES):
+            st.button(example, key=f"example-{n}", on_click=_use_example, args=(example,), type="tertiary")
 
 labels = {t.id: t.title for t in load_taxonomy()}
 themes = {t: labels.get(t, t) for t in sorted(set(kb.index.column("theme").tolist())) if t}
