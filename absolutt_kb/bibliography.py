@@ -14,12 +14,14 @@ import io
 import re
 import unicodedata
 
-from absolutt_kb.records import Work
+from absolutt_kb.records import Work, with_changes
 
 # Only for works from an index built before references were parsed into types.
 _REPORT = re.compile(r"\b(meld\.?\s*st|nou|rapport|report|sluttrapport|evaluering)\b", re.IGNORECASE)
 _JOURNAL = re.compile(r"\b(tidsskrift|journal)\b|\d+\s*\(\d+\)", re.IGNORECASE)
 _THESIS = re.compile(r"\b(ph\.?\s*d|avhandling|masteroppgave|doktorgrad)", re.IGNORECASE)
+# Such an index gave a white paper its series and number as author: "Meld. St. 19", "NOU", "St.meld. nr. 35".
+_SERIES_AS_AUTHOR = re.compile(r"^(?P<series>Meld\. St\.|NOU|St\.\s?meld\.|Ot\.\s?prp\.|Prop\.|Inn?st\.)\s*(?P<number>.*)$")
 
 TYPE_LABELS = {
     "book": "bok",
@@ -56,6 +58,16 @@ def work_type(work: Work) -> str:
     if _REPORT.search(text):
         return "report"
     return "book"
+
+
+def exported(work: Work) -> Work:
+    """The work as the exports write it: one from an index built before references were parsed into
+    parts, whose "author" is a white paper's series and number, is that white paper with no author."""
+    match = _SERIES_AS_AUTHOR.match(work.authors[0]) if work.authors and not work.publication_type else None
+    if not match:
+        return work
+    return with_changes(work, authors=work.authors[1:], publication_type="official",
+                        document_type=match.group("series"), number=match.group("number"))
 
 
 def export_stem(search: str = "", theme: str = "") -> str:
@@ -114,6 +126,7 @@ def apa(work: Work) -> str:
     cites them. Falls back to the citation as written in the source when the
     work has nothing to start with or no year.
     """
+    work = exported(work)
     kind = work_type(work)
     if kind == "official" and work.number:
         lead = f"{work.report_number}."
@@ -148,6 +161,7 @@ def apa(work: Work) -> str:
 
 def _ris_rows(work: Work) -> list[tuple[str, str]]:
     """(tag, value) for one work, in RIS order; empty values are left out by the caller."""
+    work = exported(work)
     kind = work_type(work)
     rows = [("TY", _RIS_TYPES[kind])]
     rows += [("ED" if work.editors and kind == "book" else "AU", a) for a in work.authors]
@@ -244,7 +258,7 @@ def to_bibtex(works: list[Work]) -> str:
     """
     taken: set[str] = set()
     entries = []
-    for work in works:
+    for work in map(exported, works):
         kind = work_type(work)
         entry_type = _BIBTEX_TYPES[kind]
         if kind == "thesis" and re.search(r"master|hoved|hovud", work.document_type, re.IGNORECASE):
@@ -265,7 +279,7 @@ def to_csv(works: list[Work]) -> str:
         "forfattere", "år", "tittel", "type", "i (bok eller tidsskrift)", "redaktører", "årgang", "hefte", "sider",
         "nummer", "forlag eller institusjon", "sted", "APA", "kilde",
     ])
-    for work in works:
+    for work in map(exported, works):
         kind = work_type(work)
         writer.writerow([
             "; ".join(work.authors), work.year or "", work.title, TYPE_LABELS[kind], work.container or work.journal,

@@ -204,6 +204,11 @@ def test_a_work_from_an_index_built_before_still_loads_and_exports():
     assert bibtexparser.parse_string(to_bibtex([work])).entries[0].entry_type == "book"
     assert rispy.loads(to_ris([work]))[0]["authors"] == ["OECD"]
     assert record_from_dict(WORK.to_dict()) == WORK
+    paper = record_from_dict(stored | {"authors": ["Meld. St. 19"], "title": "Tid for lek og læring", "year": 2015,
+                                       "citation": "Meld. St. 19 (2015–2016). Tid for lek og læring."})
+    entry = bibtexparser.parse_string(to_bibtex([paper])).entries[0]
+    assert entry.entry_type == "techreport" and "author" not in entry and entry["number"] == "19"
+    assert "authors" not in rispy.loads(to_ris([paper]))[0] and apa(paper).startswith("Meld. St. 19. (2015).")
 
 
 def test_the_parsed_parts_survive_the_index(built_any):
