@@ -2,7 +2,8 @@
 
 An administrator belongs to one KS region: they upload documents into that
 region's collection and may remove only people found in it alone; a national
-administrator (region "felles") may remove anyone. Every privileged action is
+administrator (region "felles") chooses the region of each upload and may
+remove anyone. Every privileged action is
 checked against the database, and wrong passwords are throttled per user name
 and per address. The folder
 backend has no accounts; there one password in ``.streamlit/secrets.toml``
@@ -65,6 +66,20 @@ def check_region(region: str) -> str:
         raise AccountError(f"Ugyldig regionnavn «{region}»: bruk bokstaver, tall, mellomrom og bindestrek, "
                            "for eksempel «vestland» eller «troms-og-finnmark».")
     return region
+
+
+def upload_region(admin: Administrator, chosen: str | None = None) -> str:
+    """The collection an administrator's upload goes to: a national administrator's choice, else their own region.
+
+    Raises:
+        AccountError: A regional administrator chose another region, or the name could be a path.
+    """
+    if not admin.national:
+        if chosen is not None and chosen != admin.region:
+            raise AccountError(f"Du kan bare legge til dokumenter i regionen «{admin.region}»; en nasjonal "
+                               "administrator kan legge dem i andre regioner.")
+        return admin.region
+    return check_region(chosen or DEFAULT_REGION)
 
 
 def check_username(username: str) -> str:

@@ -43,6 +43,18 @@ def region_of(name: str, default: str) -> str:
     return head if sep and head else default
 
 
+def corpus_name(relative: str, default_region: str) -> tuple[str, str]:
+    """A document's name and collection from its path in the corpus folder.
+
+    A file at the top of a folder read as a region other than "felles" is named with that region
+    ("notat.txt" read with ``--region agder`` is "agder/notat.txt").
+    """
+    region = region_of(relative, default_region)
+    if region != config.DEFAULT_REGION and not relative.startswith(f"{region}/"):
+        relative = f"{region}/{relative}"
+    return relative, region
+
+
 @dataclass(frozen=True)
 class CorpusWalk:
     """The documents of a corpus folder and the files that were skipped, with the reason."""
@@ -104,9 +116,7 @@ def walk_corpus(corpus_dir: Path, default_region: str | None = None) -> CorpusWa
             except OSError as exc:
                 skipped.append(FileReport(name, False, f"filen kan ikke åpnes ({exc.strerror or type(exc).__name__})"))
                 continue
-            region = region_of(name, default_region)
-            if region != config.DEFAULT_REGION and not name.startswith(f"{region}/"):
-                name = f"{region}/{name}"
+            name, region = corpus_name(name, default_region)
             files.append(CorpusFile(path, name, digest, region))
     files.sort(key=lambda f: f.name)
     skipped.sort(key=lambda r: r.document)

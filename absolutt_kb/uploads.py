@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 from absolutt_kb import config
+from absolutt_kb.corpus import corpus_name
 from ingest.readers import SUPPORTED_SUFFIXES
 from ingest.sandbox import ParseLimits, ParserWorker
 
@@ -34,6 +35,7 @@ class UploadResult:
     ok: bool
     reason: str = ""
     stored_as: str = ""
+    document: str = ""  # the document's name in the knowledge base (region and file), once stored
 
 
 def max_upload_bytes() -> int:
@@ -57,7 +59,7 @@ def safe_name(name: str) -> str:
 
 
 class Collection(Protocol):
-    """Where accepted documents go: a corpus folder, or a region's collection in the database."""
+    """Where accepted documents go: a region's folder in the corpus, or a region's collection in the database."""
 
     def digest(self, name: str) -> str | None:
         """The sha256 of the document stored under ``name``, or None."""
@@ -65,13 +67,26 @@ class Collection(Protocol):
     def put(self, name: str, data: bytes) -> None:
         """Store a new document under ``name``."""
 
+    def document(self, name: str) -> str:
+        """The name the knowledge base gives the document stored under ``name``."""
+
 
 class FolderCollection:
-    """A corpus folder (the folder backend): documents are files in it."""
+    """One region's documents in a corpus folder (the folder backend): a folder at its top, or the top itself.
 
-    def __init__(self, corpus_dir: Path) -> None:
-        self.folder = Path(corpus_dir)
+    The top of the corpus holds the settings' region (normally "felles"); another region is the folder of that
+    name, which is how the ingest's walk of the corpus tells regions apart.
+    """
+
+    def __init__(self, corpus_dir: Path, region: str | None = None) -> None:
+        self.corpus = Path(corpus_dir)
+        self.default_region = config.current().region
+        self.region = region or self.default_region
+        self.folder = self.corpus if self.region == self.default_region else self.corpus / self.region
         self.folder.mkdir(parents=True, exist_ok=True)
+
+    def document(self, name: str) -> str:
+        return corpus_name((self.folder / name).relative_to(self.corpus).as_posix(), self.default_region)[0]
 
     def digest(self, name: str) -> str | None:
         path = self.folder / name
@@ -90,6 +105,9 @@ class RegionCollection:
     def __init__(self, store, region: str) -> None:
         self.store = store
         self.region = region
+
+    def document(self, name: str) -> str:
+        return f"{self.region}/{name}"
 
     def digest(self, name: str) -> str | None:
         return self.store.document_digest(f"{self.region}/{name}")
@@ -146,11 +164,12 @@ def add_documents(
                 results.append(UploadResult(original, False, report.reason))
                 continue
             if collection.digest(name) == _digest(data):
-                results.append(UploadResult(original, True, "finnes allerede i samlingen", stored_as=name))
+                results.append(UploadResult(original, True, "finnes allerede i samlingen", stored_as=name,
+                                            document=collection.document(name)))
                 continue
             stored = _free_name(collection, name)
             collection.put(stored, data)
-            results.append(UploadResult(original, True, "lagt til", stored_as=stored))
+            results.append(UploadResult(original, True, "lagt til", stored_as=stored, document=collection.document(stored)))
     return results
 
 

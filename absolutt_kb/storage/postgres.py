@@ -505,6 +505,10 @@ class PostgresStore(Store):
         with self.connections.connection() as conn:
             _put_document(conn, name, region, content, hashlib.sha256(content).hexdigest(), origin="upload")
 
+    def document_regions(self) -> list[str]:
+        """Every region the stored documents belong to, sorted."""
+        return [r for (r,) in self.connections.query("SELECT DISTINCT region FROM documents ORDER BY region")]
+
     def document_digest(self, name: str) -> str | None:
         """The sha256 of a stored document, or None."""
         rows = self.connections.query("SELECT sha256 FROM documents WHERE name = %s", (name,))
