@@ -45,11 +45,19 @@ def _progress(message: str) -> None:
     print(message, flush=True)
 
 
+def _marked_progress(message: str) -> None:
+    """Progress for the app (``--progress-lines``): it reads the marked lines and ignores what libraries print."""
+    from absolutt_kb.ingest_process import progress_line
+
+    _progress(progress_line(message))
+
+
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Bring the index up to date with the corpus folder."""
     from absolutt_kb.build import NothingToIndex, ingest_corpus, is_current
     from absolutt_kb.embedder import EmbedderUnavailable, make_embedder
     from absolutt_kb.generations import IndexNotWritten, IngestRunning
+    from absolutt_kb.ingest_process import held_by_index
     from absolutt_kb.manifest import IndexUnusable
     from absolutt_kb.privacy import PrivacyError
     from absolutt_kb.storage import open_store
@@ -84,7 +92,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             finish(True, "Indeksen er oppdatert; ingenting å gjøre.")
             return 0
         report = ingest_corpus(
-            corpus, store, embedder, progress=_progress, wait_seconds=args.wait
+            corpus, store, embedder, progress=_marked_progress if args.progress_lines else _progress,
+            wait_seconds=args.wait,
         )
     except (EmbedderUnavailable, IngestRunning, PrivacyError, IndexNotWritten, IndexUnusable) as exc:
         return fail(str(exc))
@@ -96,8 +105,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         return fail("innlesingen ble stoppet før den var ferdig; kunnskapsbasen er som før. Kjør den igjen.", 143)
     finally:
         signal.signal(signal.SIGTERM, previous)
+    files = held_by_index(report.files, report.index)  # what each document has in the index, after merging
     print("\nRapport per fil:")
-    for file_report in report.files:
+    for file_report in files:
         print("  " + file_report.line())
     kinds = report.index.manifest.kinds if report.index else {}
     summary = (
@@ -108,7 +118,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         + (" Ingen endringer, ingen ny generasjon." if report.unchanged else "")
     )
     print(f"\n{summary} Indeks: {store.name}")
-    finish(True, summary, report, report.files)
+    finish(True, summary, report, files)
     return 0
 
 
@@ -329,6 +339,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     p.add_argument("--if-stale", action="store_true", help="Bygg bare når indeksen mangler eller er utdatert.")
     p.add_argument("--wait", type=float, default=0.0, help="Sekunder å vente når en annen innlesing pågår (standard: 0).")
     p.add_argument("--report-json", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--progress-lines", action="store_true", help=argparse.SUPPRESS)  # marked, for the app to read
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("search", help="Søk i kunnskapsbasen.")

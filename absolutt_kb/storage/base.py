@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ import numpy as np
 from absolutt_kb.corpus import CorpusFile, CorpusWalk
 from absolutt_kb.manifest import IndexUnusable, Manifest
 from absolutt_kb.privacy import PrivacyRules
-from absolutt_kb.records import Record
+from absolutt_kb.records import KINDS, Record
 from absolutt_kb.text import Terms
 
 COLUMNS = ("id", "kind", "theme", "document", "title", "record_share", "text_key", "regions")
@@ -110,6 +111,16 @@ class KnowledgeIndex(ABC):
     def regions(self) -> list[str]:
         """Every collection (KS region) records belong to, sorted."""
         return sorted({r for value in set(self.column("regions").tolist()) for r in value.split("|") if r})
+
+    def kinds_by_document(self) -> dict[str, dict[str, int]]:
+        """How many records of each kind every document holds, kinds in the order of ``KINDS`` (one pass)."""
+        held = Counter(zip(self.column("document").tolist(), self.column("kind").tolist()))
+        out: dict[str, dict[str, int]] = {}
+        for kind in KINDS:
+            for (document, of_kind), n in held.items():
+                if of_kind == kind:
+                    out.setdefault(document, {})[kind] = n
+        return out
 
     def in_document(self, document: str, kind: str | None = None) -> list[Record]:
         """The records found in one document (of one kind), in row order (reading order for passages)."""
