@@ -10,7 +10,7 @@ from absolutt_kb.config import Settings
 from absolutt_kb.build import ingest_corpus
 from absolutt_kb.generations import current_generation
 from absolutt_kb.storage.folder import load_index
-from absolutt_kb.ingest_process import run_ingest
+from absolutt_kb.ingest_process import Step, run_ingest
 from absolutt_kb.search import Searcher
 from tests.hostile import random_pdf
 
@@ -40,15 +40,16 @@ def test_ingest_in_a_child_process_reports_per_file_while_searches_go_on(corpus_
 
     thread = threading.Thread(target=keep_searching)
     thread.start()
-    lines: list[str] = []
+    steps: list[Step] = []
     monkeypatch.chdir(tmp_path)  # the child starts where the app runs; paths below are absolute anyway
-    outcome = run_ingest(Settings(corpus_dir=corpus, index=str(index_dir)), lines.append)
+    outcome = run_ingest(Settings(corpus_dir=corpus, index=str(index_dir)), steps.append)
     stop.set()
     thread.join()
 
     assert outcome.ok, outcome.message
     assert answered[0] > 0  # the parent kept answering while the child read, embedded and wrote
-    assert any("leser ny-plan.md" in line for line in lines)
+    assert any(s.label.startswith("Leser dokument") and "ny-plan.md" in s.label for s in steps)
+    assert [s.done for s in steps if s.done is not None] == sorted(s.done for s in steps if s.done is not None)
     files = {f.document: f for f in outcome.files}
     assert files["ny-plan.md"].ok and not files["ødelagt.pdf"].ok and "PDF" in files["ødelagt.pdf"].reason
     assert current_generation(index_dir) != before

@@ -1,21 +1,37 @@
-"""Legg til dokumenter: administrators only. Upload, check each file, rebuild, report per file; remove a person.
+"""Legg til dokumenter: administrators only. Upload into a region, check each file, rebuild, report; remove a person.
 
 With the folder backend one password (``.streamlit/secrets.toml``) opens the
-page and documents go into the corpus folder. With a database every
-administrator has an account for one region: documents go into that region's
-collection, and only people found there can be removed.
+page and documents go into the corpus folder: a region is a folder at its top.
+With a database every administrator has an account for one region. A national
+administrator (region "felles") chooses the region of each upload; a regional
+one uploads into their own, and only people found there can be removed.
+
+The rebuild runs in its own process; the page shows its progress as a bar with
+a Norwegian label, and afterwards the new documents only, each with the records
+the published index holds for it.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from absolutt_kb.accounts import Administrator
-from absolutt_kb.ingest_process import IngestOutcome, run_ingest
+from absolutt_kb.accounts import AccountError, Administrator, check_region, upload_region
+from absolutt_kb.ingest_process import IngestOutcome, Step, run_ingest
 from absolutt_kb.markdown import escape
-from absolutt_kb.privacy import PrivacyError, suppress_in_file
+from absolutt_kb.privacy import PrivacyError, document_name, suppress_in_file
+from absolutt_kb.records import KIND_LABELS, KINDS
+from absolutt_kb.regions import region_choices
 from absolutt_kb.unicode_forms import has_control
-from absolutt_kb.uploads import FolderCollection, RegionCollection, add_documents, max_upload_bytes, password_ok
+from absolutt_kb.uploads import (
+    FolderCollection,
+    RegionCollection,
+    UploadResult,
+    add_documents,
+    max_upload_bytes,
+    password_ok,
+)
 from ingest.readers import SUPPORTED_SUFFIXES
 from views.common import region_label, reload, searcher, settings
 from views.common import store as knowledge_store
@@ -72,21 +88,69 @@ def _log_in() -> Administrator | None:
 
 
 def _rebuild(message: str) -> IngestOutcome | None:
-    """Run the ingest in its own process (others keep searching meanwhile) and show how it went."""
+    """Run the ingest in its own process (others keep searching meanwhile) and show how far it has come."""
     bar = st.progress(0.0, text=message)
-    steps = [0]
+    done = [0.0]
 
-    def progress(line: str) -> None:
-        steps[0] += 1
-        bar.progress(min(0.95, steps[0] / (steps[0] + 5)), text=escape(line[:120]))
+    def progress(step: Step) -> None:
+        if step.done is not None:
+            done[0] = max(done[0], min(step.done, 0.99))
+        bar.progress(done[0], text=escape(step.label[:160]))
 
     outcome = run_ingest(config, progress, from_folder=not config.uses_database)
     if not outcome.ok:
-        st.error(escape(outcome.message))
+        bar.empty()
+        st.error(escape(outcome.message[:1].upper() + outcome.message[1:]))
+        if outcome.details:
+            with st.expander("Tekniske detaljer (for driftsansvarlig)"):
+                st.code(outcome.details, language=None)
         return None
-    bar.progress(1.0, text=f"Ferdig på {outcome.seconds:.1f} s: {outcome.records} poster.")
+    seconds = f"{outcome.seconds:.1f}".replace(".", ",")
+    bar.progress(1.0, text=f"Ferdig på {seconds} s. Kunnskapsbasen har nå {outcome.records} poster.")
     reload()
     return outcome
+
+
+def _regions_in_use() -> set[str]:
+    """The collections that exist now: region folders in the corpus, or the database's documents and accounts."""
+    if config.uses_database:
+        from absolutt_kb.accounts import administrators
+
+        found = {a.region for a in administrators(store)} | set(store.document_regions())
+    else:
+        corpus = Path(config.corpus_dir)
+        found = {p.name for p in corpus.iterdir() if p.is_dir() and not p.name.startswith(".")} if corpus.is_dir() else set()
+    usable = set()
+    for region in found:
+        try:
+            usable.add(check_region(region))
+        except AccountError:
+            continue  # a folder like "gamle.filer" is read by ingest but offered to no one
+    return usable
+
+
+def _report(added: list[UploadResult], region: str, outcome: IngestOutcome) -> None:
+    """The documents of this upload, each with the records the published index holds for it."""
+    read = {f.document: f for f in outcome.files}
+    rules = store.privacy_rules()  # a removed person's name is taken out of document names, in the report too
+    rows = []
+    for result in added:
+        found = read.get(document_name(result.document, rules))
+        if found is None or not found.ok:
+            reason = found.reason if found is not None else "kom ikke med i innlesingen"
+            st.error(f"{escape(result.stored_as)}: ble ikke lagt inn – {escape(reason)}")
+            continue
+        rows.append((result, found.counts))
+    if not rows:
+        return
+    kinds = [k for k in KINDS if any(counts.get(k) for _, counts in rows)]
+    st.subheader("Lagt til nå")
+    st.table({
+        "Dokument": [r.stored_as for r, _ in rows],
+        "Region": [region_label(region)] * len(rows),
+        **{KIND_LABELS[k]: [counts.get(k, 0) for _, counts in rows] for k in kinds},
+        "Poster i alt": [sum(counts.values()) for _, counts in rows],
+    })
 
 
 def _still_allowed(admin: Administrator) -> Administrator | None:
@@ -111,22 +175,45 @@ admin = _still_allowed(admin)
 region_text = f" i regionen {escape(region_label(admin.region))}" if config.uses_database else ""
 st.caption(f"Logget inn som {escape(admin.username)}{region_text}.")
 
+if admin.national:
+    choices = region_choices(_regions_in_use())
+    region = st.selectbox(
+        "Region", choices, format_func=region_label,
+        help="Regionen dokumentene hører til. Kortene viser den, og søket kan avgrenses til den. "
+             "«Felles (nasjonalt)» er materiell for alle regioner.",
+    )
+else:
+    region = admin.region
+    st.selectbox("Region", [region], format_func=region_label, disabled=True,
+                 help="Du legger til dokumenter i din egen region. En nasjonal administrator kan legge dem i andre.")
 limit = max_upload_bytes() // (1024 * 1024)
 st.caption(f"PDF, DOCX, HTML (lagret nettside), TXT eller MD, høyst {limit} MB per fil. Filtypen sjekkes på innholdet.")
-files = st.file_uploader("Velg filer", type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES], accept_multiple_files=True)
+files = st.file_uploader(
+    "Dokumenter som skal legges til", type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES], accept_multiple_files=True,
+    max_upload_size=max(1, limit),
+    help="Dra filene hit, eller klikk på knappen for å velge dem. Du kan legge til flere filer på én gang.",
+)
 if st.button("Legg til og oppdater kunnskapsbasen", type="primary", disabled=not files):
     admin = _still_allowed(admin)
-    collection = RegionCollection(store, admin.region) if config.uses_database else FolderCollection(config.corpus_dir)
+    try:
+        region = upload_region(admin, region)
+    except AccountError as exc:
+        st.error(escape(str(exc)))
+        st.stop()
+    collection = RegionCollection(store, region) if config.uses_database else FolderCollection(config.corpus_dir, region)
     results = add_documents([(f.name, f.getvalue()) for f in files], collection)
     for result in results:
-        if result.ok:
-            st.success(f"{escape(result.name)}: {result.reason}" + (f" som {escape(result.stored_as)}" if result.stored_as != result.name else ""))
-        else:
+        if not result.ok:
             st.error(f"{escape(result.name)}: avvist – {escape(result.reason)}")
-    if any(r.ok and r.reason == "lagt til" for r in results):
-        outcome = _rebuild("Oppdaterer kunnskapsbasen …")
+        elif result.reason != "lagt til":
+            st.info(f"{escape(result.name)}: {escape(result.reason)}, så den er ikke lagt til på nytt.")
+        elif result.stored_as != result.name:
+            st.caption(f"{escape(result.name)} er lagret som {escape(result.stored_as)}.")
+    added = [r for r in results if r.ok and r.reason == "lagt til"]
+    if added:
+        outcome = _rebuild("Starter innlesingen …")
         if outcome is not None:
-            st.table({"Dokument": [f.document for f in outcome.files], "Resultat": [f.line() for f in outcome.files]})
+            _report(added, region, outcome)
             st.success("De nye postene er søkbare nå.")
 
 st.subheader("Fjern en person")
