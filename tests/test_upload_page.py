@@ -20,7 +20,13 @@ from absolutt_kb.accounts import AccountError, Administrator, upload_region
 from absolutt_kb.build import ingest_corpus
 from absolutt_kb.corpus import walk_corpus
 from absolutt_kb.ingest_process import (
-    PROGRESS_MARK, IngestOutcome, Step, follow, held_by_index, progress_line, read_progress,
+    PROGRESS_MARK,
+    IngestOutcome,
+    Step,
+    follow,
+    held_by_index,
+    progress_line,
+    read_progress,
 )
 from absolutt_kb.records import KIND_LABELS
 from absolutt_kb.regions import region_choices
@@ -156,10 +162,10 @@ def test_a_folder_collection_names_a_document_as_the_corpus_walk_does(tmp_path, 
 
 # The page --------------------------------------------------------------------------------------------------------
 
-def _in_this_process(embedder):  # noqa: ANN001, ANN202
+def _in_this_process(embedder):
     """The ingest child's work done here, with the session's model; its lines read as the page reads the child's."""
 
-    def run(settings, progress, *, from_folder=True):  # noqa: ANN001, ANN202
+    def run(settings, progress, *, from_folder=True):
         lines = [NOISE[0]]
         report = ingest_corpus(settings.corpus_dir if from_folder else None, settings.index, embedder,
                                progress=lambda message: lines.append(progress_line(message)))
@@ -170,7 +176,7 @@ def _in_this_process(embedder):  # noqa: ANN001, ANN202
     return run
 
 
-def _texts(at) -> str:  # noqa: ANN001
+def _texts(at) -> str:
     """Everything the page says, widgets' labels and the progress bar's text included."""
     parts = [e.value for kind in ("markdown", "caption", "text", "info", "title", "subheader", "error", "success",
                                   "warning", "code") for e in getattr(at, kind)]
@@ -180,7 +186,7 @@ def _texts(at) -> str:  # noqa: ANN001
     return "\n".join(str(p) for p in parts)
 
 
-def _log_in(at) -> None:  # noqa: ANN001
+def _log_in(at) -> None:
     if at.get("form_submit_button") and len(at.text_input) == 2:  # a database: user name and password
         at.text_input[0].input("drift")
         at.text_input[1].input(PASSWORD)
@@ -189,7 +195,7 @@ def _log_in(at) -> None:  # noqa: ANN001
     at.get("form_submit_button")[0].click().run()
 
 
-def _upload_page(monkeypatch, index: str, corpus: Path | None = None) -> AppTest:  # noqa: ANN001
+def _upload_page(monkeypatch, index: str, corpus: Path | None = None) -> AppTest:
     monkeypatch.setenv("ABSOLUTT_KB_INDEX", index)
     if corpus is not None:
         monkeypatch.setenv("ABSOLUTT_KB_CORPUS", str(corpus))
@@ -203,11 +209,11 @@ def _upload_page(monkeypatch, index: str, corpus: Path | None = None) -> AppTest
     return at
 
 
-def _region_box(at):  # noqa: ANN001, ANN202
+def _region_box(at):
     return next(s for s in at.selectbox if s.label == "Region")
 
 
-def _upload_into(at, region: str) -> None:  # noqa: ANN001
+def _upload_into(at, region: str) -> None:
     _region_box(at).select(region).run()
     at.get("file_uploader")[0].set_value([(name, text.encode(), "text/markdown") for name, text in UPLOAD.items()])
     at.run()
@@ -215,7 +221,7 @@ def _upload_into(at, region: str) -> None:  # noqa: ANN001
     assert not at.exception, at.exception
 
 
-def _assert_the_report_is_this_upload_with_what_the_index_holds(at, location: str, region_folder: str) -> None:  # noqa: ANN001
+def _assert_the_report_is_this_upload_with_what_the_index_holds(at, location: str, region_folder: str) -> None:
     texts = _texts(at)
     for noise in ("Loading weights", "it/s", "█", "%|", "Batches", "Warning"):
         assert noise not in texts
@@ -239,7 +245,7 @@ def _assert_the_report_is_this_upload_with_what_the_index_holds(at, location: st
     assert 0 < people < read[gathering]["person"]  # its reading found each speaker twice; the index has them once
 
 
-def _assert_the_cards_and_the_filter_know_trondelag(at) -> None:  # noqa: ANN001
+def _assert_the_cards_and_the_filter_know_trondelag(at) -> None:
     at.switch_page("views/search.py").run()
     at.text_input[0].input("samling Stjørdal roller og ansvar Trøndelag").run()
     assert not at.exception
@@ -284,7 +290,7 @@ def test_a_regional_administrator_sees_their_region_and_cannot_change_it(folder_
     monkeypatch.setenv("ABSOLUTT_KB_REGION", "vestland")
     calls = []
 
-    def ingest(settings, progress, *, from_folder=True):  # noqa: ANN001, ANN202
+    def ingest(settings, progress, *, from_folder=True):
         calls.append(settings.corpus_dir)
         return IngestOutcome(False, "stoppet i testen")
 
