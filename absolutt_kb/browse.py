@@ -116,7 +116,12 @@ def document_title(index: KnowledgeIndex, document: str) -> str:
     """
     rows = np.flatnonzero((index.column("document") == document) & (index.column("kind") == "passage"))
     first = index.records_at(rows[:1])  # rows are in reading order: only the first passage is read
-    opening = first[0].heading_path[:1] if first and isinstance(first[0], Passage) else ()
+    return named_document(document, first[0] if first and isinstance(first[0], Passage) else None)
+
+
+def named_document(document: str, first: Passage | None) -> str:
+    """``document_title`` from the document's first passage (None when it has none)."""
+    opening = first.heading_path[:1] if first else ()
     if opening and len(opening[0].split()) >= 2 and len(opening[0]) <= 120:
         return " ".join(opening[0].split())
     return readable_name(document)
