@@ -14,6 +14,12 @@ is taken relative to how that theme scores across the whole corpus (in
 standard deviations). Records with the same topic get the same themes. When
 the best theme does not win by ``MARGIN``, ``shown_themes`` gives the top two,
 or none, instead of a guess.
+
+A record that says too little itself (``says_too_little``: no topic or title
+of its own, and its own words show no theme, like a speaker named without a
+topic) takes the themes of what it belongs to (``absolutt_kb.belonging``):
+its gathering, else its section, else its document, the first whose themes
+show; the evidence says which («fra samlingen «…»»).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from absolutt_kb import config
+from absolutt_kb.belonging import Belonging, Surrounding
 from absolutt_kb.embedder import Embedder
 from absolutt_kb.records import Gathering, Passage, Person, PracticeExample, Record, ThemeLink, Work
 from absolutt_kb.text import analyse
@@ -35,7 +42,8 @@ MAX_KEYWORDS = 3
 CONTEXT_WEIGHT = 0.3  # how much a person leans to the themes of the gatherings they speak at
 MARGIN = 0.35  # standard deviations the best theme must lead by to be shown alone
 SHOWN_FLOOR = 0.0  # a theme below the corpus average is never shown
-LINK_VERSION = 5  # raise when the scoring changes: every record is linked again
+FROM_LEVEL = {"gathering": "samlingen", "section": "avsnittet", "document": "dokumentet"}  # «fra samlingen «…»»
+LINK_VERSION = 6  # raise when the scoring changes: every record is linked again
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,18 @@ def shown_themes(themes: tuple[ThemeLink, ...]) -> tuple[ThemeLink, ...]:
     return shown if len(shown) == 2 else ()  # no clear winner: both runners-up, or none, never one guessed
 
 
+def says_too_little(record: Record, themes: tuple[ThemeLink, ...]) -> bool:
+    """Whether a record's themes should come from what it belongs to instead of its own words.
+
+    It has no topic or title of its own to be judged by (a person or gathering without topics, a tip, a
+    question; not a work, a practice example or a passage), and its own words show no theme
+    (``shown_themes`` gives none: nothing above the corpus average, or no text at all).
+    """
+    if isinstance(record, (Passage, Work, PracticeExample)) or getattr(record, "topics", ()):
+        return False
+    return not shown_themes(themes)
+
+
 class ThemeLinker:
     """Scores records against the themes of one taxonomy with one embedder."""
 
@@ -166,32 +186,82 @@ class ThemeLinker:
         scores = (raw - mean) / spread
         out = []
         for i in range(len(records)):
-            links = []
-            for n, theme in enumerate(self.themes):
-                anchor = self._anchors[int(best_anchor[i, n])][1]
-                evidence = f"nærmest «{anchor}»" if has_about[i] else "ingen tema eller tittel å gå etter"
-                if matched[i][n]:
-                    evidence += "; ord: " + ", ".join(matched[i][n][:4])
-                score = float(scores[i, n]) if has_about[i] else 0.0
-                links.append(ThemeLink(id=theme.id, label=theme.title, score=round(score, 3), evidence=evidence,
-                                       subtheme=anchor if anchor in theme.subthemes else ""))
-            links.sort(key=lambda link: -link.score)
-            if len(links) > 1 and has_about[i] and links[0].score - links[1].score < MARGIN:
-                lead = f"ingen klar vinner: «{links[0].label.split(' – ')[0]}» og «{links[1].label.split(' – ')[0]}» står nesten likt"
-                links[0] = ThemeLink(**{**links[0].__dict__, "evidence": f"{lead}; {links[0].evidence}"})
-            out.append(tuple(links))
+            if not has_about[i]:
+                out.append(self._links(np.zeros(len(self.themes)), best_anchor[i], "ingen tema eller tittel å gå etter",
+                                       judged=False))
+                continue
+            evidence = [f"nærmest «{self._anchors[int(a)][1]}»" + ("; ord: " + ", ".join(m[:4]) if m else "")
+                        for a, m in zip(best_anchor[i], matched[i])]
+            out.append(self._links(scores[i], best_anchor[i], evidence))
+        self._take_from_surroundings(records, out, scores, sims)
         return out
 
+    def _links(self, scores: np.ndarray, anchors: np.ndarray, evidence: str | list[str], judged: bool = True
+               ) -> tuple[ThemeLink, ...]:
+        """One link per theme, best first (``judged``: scored from some text, so a close race is worth saying)."""
+        links = []
+        for n, theme in enumerate(self.themes):
+            anchor = self._anchors[int(anchors[n])][1]
+            links.append(ThemeLink(id=theme.id, label=theme.title, score=round(float(scores[n]), 3),
+                                   evidence=evidence if isinstance(evidence, str) else evidence[n],
+                                   subtheme=anchor if anchor in theme.subthemes else ""))
+        links.sort(key=lambda link: -link.score)
+        return _with_lead(tuple(links)) if judged else tuple(links)
+
+    def _take_from_surroundings(self, records: list[Record], out: list, scores: np.ndarray, sims: np.ndarray) -> None:
+        """Records that say too little take the themes of the nearest surrounding whose themes show.
+
+        Gatherings go first, so a speaker takes the themes their gathering ended with.
+        """
+        belonging = Belonging(records)
+        needy = [i for i, r in enumerate(records) if says_too_little(r, out[i])]
+        for i in sorted(needy, key=lambda i: not isinstance(records[i], Gathering)):
+            places = belonging.of(i)
+            found = (self._surrounding_links(place, out, scores, sims) for place in places)
+            taken = next((links for links in found if shown_themes(links)), None)
+            if taken:
+                out[i] = taken
+            elif places:  # say that the surroundings were asked too
+                more = f"; heller ikke {FROM_LEVEL[places[0].level]} «{places[0].name}» peker ut et tema"
+                out[i] = tuple(ThemeLink(**{**link.__dict__, "evidence": link.evidence + more}) for link in out[i])
+
+    def _surrounding_links(
+        self, place: Surrounding, out: list, scores: np.ndarray, sims: np.ndarray
+    ) -> tuple[ThemeLink, ...]:
+        """A gathering's themes, or the mean of a section's or document's passages, saying where they came from."""
+        evidence = f"fra {FROM_LEVEL[place.level]} «{place.name}»"
+        if place.level == "gathering":
+            gathering = out[place.rows[0]]
+            return _with_lead(tuple(ThemeLink(**{**link.__dict__, "evidence": evidence}) for link in gathering))
+        rows = list(place.rows)
+        mean_sims = sims[rows].mean(0)
+        anchors = [np.where(self._owner == n, mean_sims, -np.inf).argmax() for n in range(len(self.themes))]
+        return self._links(scores[rows].mean(0), np.array(anchors), evidence)
+
     def _lean_to_context(self, records: list[Record], raw: np.ndarray, has_about: np.ndarray) -> np.ndarray:
-        """A person linked to gatherings leans to the gatherings' themes (and takes them when they have no topic)."""
+        """A person with topics linked to gatherings leans to the gatherings' themes.
+
+        One without topics takes them whole, later (``_take_from_surroundings``), with the gathering as evidence.
+        """
         rows = {r.id: i for i, r in enumerate(records)}
         out = raw.copy()
         for i, r in enumerate(records):
-            if not isinstance(r, Person):
+            if not isinstance(r, Person) or not has_about[i]:
                 continue
             context = [rows[link] for link in r.links if link in rows and isinstance(records[rows[link]], Gathering)]
             if context:
-                lean = raw[context].mean(0)
-                out[i] = raw[i] + CONTEXT_WEIGHT * lean if has_about[i] else lean
-                has_about[i] = True
+                out[i] = raw[i] + CONTEXT_WEIGHT * raw[context].mean(0)
         return out
+
+
+def _with_lead(links: tuple[ThemeLink, ...]) -> tuple[ThemeLink, ...]:
+    """The links, with the best one's evidence saying so when no theme leads by ``MARGIN``.
+
+    Evidence that says where the themes came from («fra samlingen …») stays first.
+    """
+    if len(links) < 2 or links[0].score - links[1].score >= MARGIN:
+        return links
+    lead = f"ingen klar vinner: «{links[0].label.split(' – ')[0]}» og «{links[1].label.split(' – ')[0]}» står nesten likt"
+    first = links[0].evidence
+    evidence = f"{first}; {lead}" if first.startswith("fra ") else f"{lead}; {first}"
+    return (ThemeLink(**{**links[0].__dict__, "evidence": evidence}), *links[1:])

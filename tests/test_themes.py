@@ -10,8 +10,8 @@ from absolutt_kb import config
 
 import numpy as np
 
-from absolutt_kb.records import Passage, Person, Source
-from absolutt_kb.themes import MARGIN, TaxonomyError, ThemeLinker, load_taxonomy, shown_themes
+from absolutt_kb.records import Gathering, Passage, Person, Source
+from absolutt_kb.themes import MARGIN, TaxonomyError, ThemeLinker, load_taxonomy, says_too_little, shown_themes
 
 IDS = {"kunnskapsgrunnlag", "framtidsbilder", "utviklingsprosessen", "roller-og-ansvar"}
 
@@ -103,3 +103,77 @@ def test_a_record_with_a_flat_score_shows_no_single_guessed_theme(built, embedde
             assert "ingen klar vinner" in record.themes[0].evidence or "ingen tema" in record.themes[0].evidence
         elif record.themes[0].score > 0:
             assert [t.id for t in shown] == [record.themes[0].id]
+
+
+ROLES = ("Folkevalgte, rådmannen og tillitsvalgte har ulike roller og ansvar i styringen av barnehage og skole: "
+         "hvem har ansvar for hva, og hvordan blir samspillet og dialogen mellom dem god?")
+
+
+def _belonging_corpus() -> tuple[list, dict[str, tuple[str, str]]]:
+    """Records from three small documents where a speaker says nothing of their own; per name, the theme and
+    the reason their themes should give."""
+    gathering = Gathering(id="gathering:innlandet-2021-02-05", title="Samling Innlandet 2021-02-05: Roller og ansvar",
+                          text=f"Samling Innlandet 2021-02-05. Tema: Roller og ansvar; Samspill og dialog. {ROLES}",
+                          source=Source("samling.md", "linje 1"), date="2021-02-05",
+                          topics=("Roller og ansvar", "Samspill og dialog"))
+    section = [Passage(id=f"passage:plan:{n}", title=path[-1], text=text, source=Source("plan.md", f"linje {line}"),
+                       heading_path=path, position=n)
+               for n, (line, path, text) in enumerate([
+                   (1, ("Plan for oppvekst",), "Statistikk, kartlegging og undersøkelser viser hvor vi står i dag."),
+                   (5, ("Plan for oppvekst", "Roller og ansvar"), ROLES)])]
+    document = [Passage(id="passage:notat:0", title="Styring av oppvekst", text=ROLES, position=0,
+                        source=Source("notat.md", "linje 4"), heading_path=("Styring av oppvekst i kommunen",))]
+    people = [Person(id=f"person:{slug}", title=name, name=name, topics=topics, text=name,
+                     source=Source(doc, f"linje {line}"))
+              for slug, name, topics, doc, line in [
+                  ("kari", "Kari Lunde", (), "samling.md", 6),
+                  ("ola", "Ola Berge", ("statistikk og kartlegging av elevenes læringsresultater",), "samling.md", 7),
+                  ("per", "Per Moe", (), "plan.md", 7),
+                  ("siri", "Siri Dal", (), "notat.md", 1)]]
+    expected = {
+        "Kari Lunde": ("roller-og-ansvar", "fra samlingen «Samling Innlandet 2021-02-05: Roller og ansvar»"),
+        "Ola Berge": ("kunnskapsgrunnlag", "nærmest"),  # a topic of their own: their own theme
+        "Per Moe": ("roller-og-ansvar", "fra avsnittet «Roller og ansvar»"),
+        "Siri Dal": ("roller-og-ansvar", "fra dokumentet «Styring av oppvekst i kommunen»"),
+    }
+    return [gathering, *section, *document, *people], expected
+
+
+def test_a_record_that_says_too_little_takes_the_theme_of_its_gathering_section_or_document(built, embedder):
+    extra, expected = _belonging_corpus()
+    links = dict(zip((r.title for r in extra), _linked_with_corpus(built, embedder, extra)))
+    for name, (theme, reason) in expected.items():
+        assert links[name][0].id == theme, name
+        assert links[name][0].evidence.startswith(reason), (name, links[name][0].evidence)
+        assert shown_themes(links[name]), name
+    assert says_too_little(extra[-1], ()) and not says_too_little(extra[-3], links["Ola Berge"])
+
+
+PROGRAMME = """# Samling Innlandet 5. februar 2021: Roller og ansvar
+
+Tema: Roller og ansvar – samspill og dialog mellom folkevalgte, administrasjon og tillitsvalgte
+
+Sted: Scandic Hamar
+
+## Program
+
+- 09.00 Velkommen ved Kari Lunde, KS Innlandet
+- 09.30 Ola Berge, Universitetet i Innlandet, om statistikk og kartlegging av elevenes læringsresultater
+- 11.00 Gruppearbeid: hvem har ansvar for hva i kommunen?
+"""
+
+
+def test_a_speaker_named_without_a_topic_in_a_programme_gets_the_gathering_theme(built, embedder, tmp_path):
+    from absolutt_kb.name_model import NameRecogniser
+    from ingest.pipeline import extract_document
+    from ingest.readers import read_document
+
+    path = tmp_path / "samling-innlandet-roller.md"
+    path.write_text(PROGRAMME, encoding="utf-8")
+    extra = extract_document(read_document(path), names=NameRecogniser().find)
+    links = dict(zip((r.title for r in extra), _linked_with_corpus(built, embedder, extra)))
+    (gathering,) = [r for r in extra if r.kind == "gathering"]
+    assert links["Kari Lunde"][0].id == links[gathering.title][0].id == "roller-og-ansvar"
+    assert links["Kari Lunde"][0].evidence == f"fra samlingen «{gathering.title}»"
+    assert links["Ola Berge"][0].id == "kunnskapsgrunnlag"  # a topic of their own decides
+    assert not links["Ola Berge"][0].evidence.startswith("fra ")
