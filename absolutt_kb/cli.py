@@ -188,7 +188,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             if isinstance(r, Gathering) and (said := when(r)):
                 print(f"    {said}" + (f" · Sted: {r.place}" if r.place else ""))
             shown = shown_themes(r.themes)
-            print(f"    Tema: {' / '.join(t.label for t in shown) if shown else 'ingen klar'}")
+            why = f" ({r.themes[0].evidence})" if r.themes and r.themes[0].evidence else ""  # «fra samlingen «…»»
+            print(f"    Tema: {' / '.join(t.label for t in shown) if shown else 'ingen klar'}{why}")
             print(f"    Kilde: {r.source.document}, {r.source.locator}" + (f" · region {', '.join(r.regions)}" if r.regions else ""))
     return status
 
