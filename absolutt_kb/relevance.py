@@ -34,8 +34,9 @@ from pathlib import Path
 
 from absolutt_kb.glossary import norwegian_equivalents
 from absolutt_kb.intent import cue_terms
-from absolutt_kb.schedule import asks_ahead
 from absolutt_kb.language import system_word_list as norwegian_words
+from absolutt_kb.schedule import asks_ahead
+from absolutt_kb.standards import toward_corpus
 from absolutt_kb.text import STOPWORDS, analyse, compound_parts, normalise, word_term
 
 DEFAULT_CALIBRATION = Path(__file__).with_name("relevance.json")
@@ -85,23 +86,28 @@ class QueryTopic:
         return [c.word for c in sorted(absent, key=lambda c: -c.weight)]
 
 
-def query_topic(query: str, idf: Callable[[str], float | None], unknown_weight: float) -> QueryTopic:
+def query_topic(
+    query: str, idf: Callable[[str], float | None], unknown_weight: float, usage: Callable[[str], float] = lambda t: 0
+) -> QueryTopic:
     """The topical concepts of a question.
 
     Args:
         query: The question as typed.
         idf: The corpus's inverse document frequency of a term, None for a term it never uses.
         unknown_weight: The weight of a word the corpus never uses (the largest idf).
+        usage: The corpus's document frequency of a term, to carry a word into the other written standard.
 
     Returns:
         The concepts; kind and question words are left out unless nothing else is asked.
     """
     cues = cue_terms()
     topical, kind_words = [], []
+
     for word in dict.fromkeys(_TOKEN.findall(normalise(query))):
         if word in STOPWORDS or asks_ahead(word):  # "neste", "kommende" say when, not what about
             continue
         terms = {word_term(word)} | set(analyse(norwegian_equivalents(word), compounds=False))
+        terms |= set(analyse(" ".join(toward_corpus(word, usage)), compounds=False))  # "medverknad" met by "medvirkning"
         parts = frozenset(word_term(p) for p in compound_parts(word))
         known = [w for w in (idf(t) for t in terms) if w is not None]
         untranslated = len(terms) == 1 and bool(norwegian_words()) and word not in norwegian_words()

@@ -24,6 +24,7 @@ from absolutt_kb.intent import wanted_kinds
 from absolutt_kb.records import KINDS, Record
 from absolutt_kb.relevance import Calibration, QueryTopic, load_calibration, query_topic
 from absolutt_kb.schedule import asks_ahead, status, today
+from absolutt_kb.standards import bridge, toward_corpus
 from absolutt_kb.storage.base import KnowledgeIndex
 from absolutt_kb.text import STOPWORDS, analyse, query_terms
 from absolutt_kb.themes import shown_themes
@@ -138,7 +139,7 @@ class Searcher:
 
     def topic(self, query: str) -> QueryTopic:
         """The topical words of a question, weighted by how rare they are in the corpus."""
-        return query_topic(check_query(query), self.idf, math.log(1 + (self._n + 0.5) / 0.5))
+        return query_topic(check_query(query), self.idf, math.log(1 + (self._n + 0.5) / 0.5), self.index.document_frequency)
 
     @property
     def _row(self) -> dict[str, int]:
@@ -190,7 +191,7 @@ class Searcher:
     ) -> list[SearchHit]:
         if kind is not None and kind not in KINDS:
             raise QueryError(f"Ukjent type «{kind}». Velg en av: {', '.join(KINDS)}.")
-        terms = query_terms(query, _Lexicon(self.index))
+        terms = query_terms(query, _Lexicon(self.index), lambda word: toward_corpus(word, self.index.document_frequency))
         filtered = kind is not None or theme is not None or region is not None
         depth = max(200, 20 * k, 2000) if filtered else max(200, 20 * k)
         fused: dict[int, float] = {}
@@ -200,8 +201,9 @@ class Searcher:
             for i, score in zip(order, scores):
                 fused[int(i)] = fused.get(int(i), 0.0) + BM25_WEIGHT * float(score / scores[0])
         if mode != "bm25":
-            # In hybrid mode an English query is embedded with its Norwegian glossary words beside it.
-            bridged = f"{query} {norwegian_equivalents(query)}".strip() if mode == "hybrid" else query
+            # In hybrid mode a query is embedded with its Norwegian glossary words and its words in the other
+            # written standard beside it ("kven kan halde innlegg" also as "hvem holde").
+            bridged = f"{query} {norwegian_equivalents(query)} {bridge(query, self.index.document_frequency)}".strip() if mode == "hybrid" else query
             vector = self.embedder.embed_query(bridged)
             ids, sims = self.index.nearest(vector, depth)
             mean = self.index.mean_similarity(vector)

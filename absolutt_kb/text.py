@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Container
+from collections.abc import Callable, Container, Iterable
 from typing import NamedTuple
 
 import Stemmer
@@ -170,7 +170,9 @@ def keyword_terms(text: str) -> list[str]:
     return document_terms(text).all
 
 
-def query_terms(query: str, lexicon: Container[str] = frozenset()) -> list[str]:
+def query_terms(
+    query: str, lexicon: Container[str] = frozenset(), other_standard: Callable[[str], Iterable[str]] = lambda w: ()
+) -> list[str]:
     """The keyword terms of a question.
 
     A compound is split only where the corpus never uses the word as a whole
@@ -181,6 +183,7 @@ def query_terms(query: str, lexicon: Container[str] = frozenset()) -> list[str]:
     Args:
         query: The question.
         lexicon: The whole-word terms of the indexed corpus.
+        other_standard: A word's counterparts in the other written standard worth searching for.
 
     Returns:
         The terms, in order.
@@ -193,4 +196,7 @@ def query_terms(query: str, lexicon: Container[str] = frozenset()) -> list[str]:
             continue
         terms.append(_analyse_word(word))
         terms.extend(t for t in (_analyse_word(p) for p in compound_parts(word)) if t in lexicon)
+        # The other written standard's words, where the corpus uses them: "medverknad" also finds "medvirkning".
+        for other in other_standard(word):
+            terms.extend(t for t in analyse(other) if t in lexicon and t not in terms)
     return terms + analyse(norwegian_equivalents(query), compounds=False)

@@ -147,3 +147,42 @@ def test_a_broken_calibration_file_gives_a_clear_message(tmp_path):
     path.write_text('{"features": ["coverage"], "weights": [1], "bias": 0, "threshold": 0.5}', encoding="utf-8")
     with pytest.raises(CalibrationError, match="Kalibreringsfila"):
         load_calibration(path)
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("medverknad", "medvirkning"),
+        ("skule", "skole"),
+        ("kven", "hvem"),
+        ("korleis", "hvordan"),
+        ("eigar", "eier"),
+        ("leiar", "leder"),
+        ("medvirkning", "medverknad"),
+        ("hvem", "kven"),
+        ("skole", "skule"),
+        ("elevmedverknad", "elevmedvirkning"),  # a compound by its known tail
+        ("skuleeigar", "skoleeier"),
+    ],
+)
+def test_a_word_has_its_counterpart_in_the_other_written_standard(word, expected):
+    from absolutt_kb.standards import counterparts
+
+    assert expected in counterparts(word)
+
+
+def test_a_question_is_carried_toward_the_corpus_words_and_no_further():
+    from absolutt_kb.standards import toward_corpus
+    from absolutt_kb.text import word_term
+
+    bokmal_corpus = {word_term(w): 5 for w in ("skole", "medvirkning", "sikrer", "hvem")}
+    usage = lambda term: bokmal_corpus.get(term, 0)  # noqa: E731
+    assert "skole" in toward_corpus("skule", usage)
+    assert toward_corpus("skole", usage) == ()  # the corpus already says "skole"
+    assert toward_corpus("sikrer", usage) == ()  # no dictionary alternative for a word the corpus uses
+    assert toward_corpus("hvordan", usage) == ()  # a stop word is never searched, in either standard
+
+
+def test_a_nynorsk_question_finds_the_bokmal_speaker(searcher):
+    hits = searcher.search("kven kan halde innlegg om leiing av lærande nettverk?", k=5)
+    assert hits[0].record.title == "Per Hansen" and hits[0].answer
