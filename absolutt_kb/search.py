@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,7 @@ from rapidfuzz import fuzz, process
 from absolutt_kb.embedder import Embedder
 from absolutt_kb.glossary import norwegian_equivalents
 from absolutt_kb.intent import wanted_kinds
+from absolutt_kb.language import system_word_list as norwegian_words
 from absolutt_kb.records import KINDS, Record
 from absolutt_kb.relevance import Calibration, QueryTopic, load_calibration, query_topic
 from absolutt_kb.schedule import asks_ahead, status, today
@@ -40,6 +42,7 @@ REPEAT_PENALTY = 0.5  # a passage that only repeats list entries (now records) c
 SAME_SECTION_DECAY = 0.7  # the n-th piece of one section counts 0.7**n: one section, one place on the page
 NAME_WEIGHT = 1.0  # a name typed (even misspelt) counts as much as the best keyword hit
 NAME_CUTOFF = 85
+_NAME_WORD = re.compile(r"[\wÆØÅæøåÉé'-]+")
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -118,16 +121,17 @@ class Searcher:
         self._is_passage = (self._kinds == "passage").tolist()
         # Name tokens of people (and aliases) and authors' surnames, folded (æ→ae, ø→o, å→a).
         self._name_tokens: list[str] = []
-        self._name_rows: list[tuple[int, str]] = []
+        self._name_rows: list[tuple[int, str, bool]] = []  # row, name, whether the token is the surname
         for kind in ("person", "literature"):
             rows = index.rows_of_kind(kind)
             for i, r in zip(rows, index.records_at(rows)):
                 names = [r.name, *r.aliases] if kind == "person" else [a.split(",")[0] for a in r.authors if "," in a]
                 for name in names:
-                    for token in fold(name).split():
+                    tokens = fold(name).split()
+                    for n, token in enumerate(tokens):
                         if len(token) >= 4:  # as the query's tokens: "døve" is not "Ove"
                             self._name_tokens.append(token)
-                            self._name_rows.append((int(i), name))
+                            self._name_rows.append((int(i), name, n == len(tokens) - 1))
         rows = index.rows_of_kind("gathering")
         self._gatherings = {int(i): g for i, g in zip(rows, index.records_at(rows))}
         self._n = max(len(index), 1)
@@ -146,15 +150,26 @@ class Searcher:
         return self.index.rows_by_id
 
     def _name_ranking(self, query: str) -> tuple[list[int], dict[int, str]]:
-        """People and works whose names the query spells, even with a typo or without æøå."""
-        tokens = [t for t in fold(query).split() if len(t) >= 4 and t not in STOPWORDS]
+        """People and works whose names the query spells, even with a typo or without æøå.
+
+        A surname names a person; a given name alone ("Christian") is shared by
+        too many to count. Where the query writes a name with capitals, the
+        word before the surname must be one of the person's names ("Christian
+        Eriksen" is not "Eskil Eriksen") and a word followed by another
+        capitalised word is a given name, not a surname ("Karsten Warholm" is
+        not a "Karlsen"). An ordinary word ("står") counts as a name only
+        where the query capitalises it.
+        """
         scores: dict[int, float] = {}
         names: dict[int, str] = {}
-        for token in tokens:
+        for token, given in _name_words(query):
             for _, score, j in process.extract(token, self._name_tokens, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=20):
-                row, name = self._name_rows[j]
-                if score > scores.get(row, 0):
-                    scores[row], names[row] = score, name
+                row, name, surname = self._name_rows[j]
+                if not surname or score <= scores.get(row, 0):
+                    continue
+                if given and not any(fuzz.ratio(given, t) >= NAME_CUTOFF for t in fold(name).split()[:-1]):
+                    continue
+                scores[row], names[row] = score, name
         people = sorted((r for r in scores if self._kinds[r] == "person"), key=lambda r: -scores[r])
         ordered = list(people)
         for row in people:  # a person's own works follow them
@@ -296,3 +311,21 @@ class Searcher:
             reasons.append(f"knyttet til «{linked[0].title[:60]}»" + (f" og {more - 1} til" if more > 1 else ""))
         why = "Treff fordi: " + "; ".join(reasons)
         return SearchHit(record=record, score=score, why=why)
+
+
+def _name_words(query: str) -> list[tuple[str, str]]:
+    """The query's words that may be a surname, folded, each with the capitalised word before it ("" when none)."""
+    words = _NAME_WORD.findall(query)
+    capitalised = [w[:1].isupper() for w in words]
+    out = []
+    for n, word in enumerate(words):
+        folded = fold(word)
+        if len(folded) < 4 or folded in STOPWORDS:
+            continue
+        if word.lower() in norwegian_words() and not capitalised[n]:
+            continue  # "står" is a word; "Berg" written with a capital may be a name
+        if capitalised[n] and n + 1 < len(words) and capitalised[n + 1]:
+            continue  # "Karsten" in "Karsten Warholm": a given name
+        given = fold(words[n - 1]) if n > 0 and capitalised[n] and capitalised[n - 1] else ""
+        out.append((folded, given))
+    return out

@@ -186,3 +186,19 @@ def test_a_question_is_carried_toward_the_corpus_words_and_no_further():
 def test_a_nynorsk_question_finds_the_bokmal_speaker(searcher):
     hits = searcher.search("kven kan halde innlegg om leiing av lærande nettverk?", k=5)
     assert hits[0].record.title == "Per Hansen" and hits[0].answer
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("Kari Nordvk", [("nordvk", "kari")]),  # a misspelt surname, with the given name before it
+        ("kari nordvk", [("nordvk", "")]),  # typed in lower case: the unknown word may be a name
+        ("Hvilken klubb spiller Christian Eriksen for?", [("eriksen", "christian")]),  # "Christian" is a given name
+        ("Hvem står bak Evil Corp?", [("corp", "evil")]),  # "står" is an ordinary word, not "Starr"
+        ("hvem kan snakke om inkludering", []),
+    ],
+)
+def test_a_name_in_a_question_is_its_surname_with_the_given_name_before_it(query, words):
+    from absolutt_kb.search import _name_words
+
+    assert _name_words(query) == words
