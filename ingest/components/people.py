@@ -216,10 +216,14 @@ class People:
                 continue
             mention = ev.candidate.mentions[best]
             role = _role(self.models, ev)
-            affiliation = tidy_affiliation(_best_phrase(self.models.affiliation, ev.affiliations))
+            listed = _listed_topic(doc, ev)
+            # What a list entry gives after "om" is the talk, so it is no affiliation ("Sten Ludvigsen, UIO, om
+            # Fremtidens skole": UIO, not "Fremtidens skole").
+            places = [a for a in ev.affiliations if not listed or fold(a[1].text) != fold(listed)]
+            affiliation = tidy_affiliation(_best_phrase(self.models.affiliation, places))
             # A phrase that holds the affiliation is not the talk ("NTNU: «Leseglede i barnehagen»").
             options = [t for t in ev.topics if not affiliation or fold(affiliation) not in t[1].key]
-            topic = _listed_topic(doc, ev) or _best_phrase(self.models.topic, options, band=0.05)
+            topic = listed or _best_phrase(self.models.topic, options, band=0.05)
             topics = (topic,) if topic and fold(topic) not in fold(affiliation) else ()
             context = _with_title(doc, _context(doc, mention), ev.candidate.name)
             name = ev.candidate.name
