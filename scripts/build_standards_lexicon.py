@@ -11,8 +11,8 @@ pairs come from two maintained resources, not from a hand list:
   bilingual dictionaries the lemma in the other standard.
 
 Each line of the output is ``word<TAB>counterpart counterpart …`` in lower
-case: a form or lemma of one standard and the lemma the other standard uses for it
-by default (content words and question words only), kept only where it
+case: a form or lemma of one standard and the lemma and form the other standard
+uses for it by default (content words and question words only), kept only where it
 translates ("offeret", a form of both standards, does not gain its lemma
 "offer"; the Nynorsk "arbeidd" gains "arbeide", since Bokmål never writes
 "arbeidd") and where search would not meet the two anyway (their index terms
@@ -64,13 +64,27 @@ def _readings(pair: str, forms: list[str]) -> dict[str, set[str]]:
     return out
 
 
-def _translations(pair: str, readings: set[str], other_words: set[str]) -> dict[str, set[str]]:
-    """Each reading's lemmas in the other standard, from the bilingual dictionary."""
+def _translations(pair: str, readings: set[str], other_words: set[str]) -> dict[str, tuple[str, str]]:
+    """Each reading's default translation: its lemma and the same form in the other standard.
+
+    The bilingual dictionary gives the lemma with the reading's tags, the
+    other standard's generator the form ("seier" → "si", "sier";
+    "arbeidd" → "arbeide", "arbeidet"), so a question's verbs meet the forms
+    the corpus writes, not only its dictionary headwords.
+    """
     ordered = sorted(readings)
-    out: dict[str, set[str]] = {}
-    for reading, line in zip(ordered, _lt_proc(["-b", str(APERTIUM / f"{pair}.autobil.bin")], [f"^{r}$" for r in ordered])):
-        targets = [t for t in line.strip().strip("^$").split("/")[1:2] if t and not t.startswith(("@", "#"))]
-        out[reading] = {t.partition("<")[0].lower() for t in targets} & other_words  # the default translation
+    bilingual = _lt_proc(["-b", str(APERTIUM / f"{pair}.autobil.bin")], [f"^{r}$" for r in ordered])
+    targets = {}
+    for reading, line in zip(ordered, bilingual):
+        first = next((t for t in line.strip().strip("^$").split("/")[1:2] if t and not t.startswith(("@", "#"))), "")
+        if first:
+            targets[reading] = first
+    analyses = sorted(set(targets.values()))
+    generated = dict(zip(analyses, _lt_proc(["-g", str(APERTIUM / f"{pair}.autogen.bin")], [f"^{a}$" for a in analyses])))
+    out: dict[str, tuple[str, str]] = {}
+    for reading, target in targets.items():
+        lemma, form = target.partition("<")[0].lower(), generated.get(target, "").strip().lower()
+        out[reading] = (lemma if lemma in other_words else "", form if form in other_words else "")
     return out
 
 
@@ -88,15 +102,19 @@ def build() -> dict[str, set[str]]:
         for form, form_readings in readings.items():
             for reading in form_readings:
                 lemma = reading.partition("<")[0].lower()
-                for other in translated.get(reading, ()):
-                    if other == lemma and form in words[other_pair]:
-                        continue  # "offeret" is Bokmål and Nynorsk alike: its lemma "offer" is no translation
+                other_lemma, other_form = translated.get(reading, ("", ""))
+                # "offeret" is Bokmål and Nynorsk alike: its lemma "offer" is no translation.
+                if other_lemma and not (other_lemma == lemma and form in words[other_pair]):
                     # Only where search would not meet them anyway: their index terms differ
                     # ("arbeidd"/"arbeide", "skule"/"skole"; not "kommunar"/"kommune").
-                    if word_term(other) != word_term(form):
-                        table[form].add(other)
-                    if word_term(other) != word_term(lemma):
-                        table[lemma].add(other)
+                    if word_term(other_lemma) != word_term(form):
+                        table[form].add(other_lemma)
+                    if word_term(other_lemma) != word_term(lemma):
+                        table[lemma].add(other_lemma)
+                # A verb's form ("seier" → "sier", "arbeidd" → "arbeidet"); nouns meet through lemma and stem,
+                # and their forms would only add inflections both standards share ("eksempel" → "eksempler").
+                if other_form and "<vblex>" in reading and word_term(other_form) != word_term(form):
+                    table[form].add(other_form)
     return table
 
 
