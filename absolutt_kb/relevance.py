@@ -107,8 +107,11 @@ def query_topic(
         if word in STOPWORDS or asks_ahead(word):  # "neste", "kommende" say when, not what about
             continue
         terms = {word_term(word)} | set(analyse(norwegian_equivalents(word), compounds=False))
-        terms |= set(analyse(" ".join(toward_corpus(word, usage)), compounds=False))  # "medverknad" met by "medvirkning"
-        parts = frozenset(word_term(p) for p in compound_parts(word))
+        others = toward_corpus(word, usage)
+        terms |= set(analyse(" ".join(others), compounds=False))  # "medverknad" met by "medvirkning"
+        # The parts of the word, or of its counterpart: "elevmedverknad" is met by "elev" + "medvirke" as
+        # "elevmedvirkning" is.
+        parts = frozenset(word_term(p) for w in (word, *others) for p in compound_parts(w))
         known = [w for w in (idf(t) for t in terms) if w is not None]
         untranslated = len(terms) == 1 and bool(norwegian_words()) and word not in norwegian_words()
         weight = max(known) if known else unknown_weight * (UNTRANSLATED if untranslated else 1.0)

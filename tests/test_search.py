@@ -202,3 +202,15 @@ def test_a_name_in_a_question_is_its_surname_with_the_given_name_before_it(query
     from absolutt_kb.search import _name_words
 
     assert _name_words(query) == words
+
+
+def test_a_nynorsk_compound_is_covered_by_the_parts_of_its_bokmal_counterpart():
+    from absolutt_kb.relevance import query_topic
+    from absolutt_kb.text import word_term
+
+    corpus = {word_term(w): 3 for w in ("elev", "medvirkning", "elevmedvirkning", "innlegg")}
+    topic = query_topic("kven kan halde innlegg om elevmedverknad?", lambda t: 2.0 if t in corpus else None, 6.0,
+                        lambda t: corpus.get(t, 0))
+    concept = next(c for c in topic.concepts if c.word == "elevmedverknad")
+    assert word_term("elevmedvirkning") in concept.terms
+    assert {word_term("elev"), word_term("medvirkning")} <= concept.parts
