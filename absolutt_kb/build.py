@@ -40,6 +40,7 @@ from absolutt_kb.language import system_word_list
 from absolutt_kb.links import link_records
 from absolutt_kb.manifest import FORMAT_VERSION, IndexUnusable, Manifest, now, package_versions
 from absolutt_kb.merge import merge_records
+from absolutt_kb.pace import Pace
 from absolutt_kb.privacy import PrivacyRules, apply_rules, document_name
 from absolutt_kb.records import Record, Source, record_from_dict, with_changes
 from absolutt_kb.storage import open_store
@@ -248,6 +249,7 @@ def _ingest(
     parsed = 0
     with tempfile.TemporaryDirectory(prefix="absolutt-les-") as scratch, \
             ParserWorker(policy, limits, names=name_loader()) as worker:
+        reading = Pace(len(walk.files), "dokumenter")
         for n, document in enumerate(walk.files, start=1):
             key = f"{document.name}\x00{document.digest}"
             used.add(key)
@@ -257,7 +259,7 @@ def _ingest(
             else:
                 if parsed == 0 and hasattr(embedder, "prepare_bulk"):
                     embedder.prepare_bulk()  # new text is coming: load the fast path while the files are read
-                progress(f"[{n}/{len(walk.files)}] leser {document.name}")
+                progress(f"[{n}/{len(walk.files)}] leser {document.name}{reading(n - 1)}")
                 raw_report, raw = worker.parse(store.materialize(document, Path(scratch)), document.name)
                 report, found = _shown(raw_report, rules), apply_rules(_with_region(raw, document.region), rules)
                 if report.ok:  # a failure is never remembered: it may pass with other limits
@@ -285,8 +287,9 @@ def _ingest(
     progress(f"bygger vektorer for {len(missing)} nye tekster ({len(records) - len(missing)} gjenbrukt)")
     vectors = np.zeros((len(records), embedder.dim), dtype=np.float32)
     if missing:
+        embedding = Pace(len(missing), "tekster")
         vectors[missing] = embedder.embed_many(
-            [texts[i] for i in missing], lambda done, total: progress(f"  {done}/{total} tekster")
+            [texts[i] for i in missing], lambda done, total: progress(f"  {done}/{total} tekster{embedding(done)}")
         )
     kept = [(i, row) for i, row in enumerate(old) if row is not None]
     terms: list[Terms | None] = [None] * len(records)

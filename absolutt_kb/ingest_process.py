@@ -65,15 +65,21 @@ def progress_line(message: str) -> str:
     return PROGRESS_MARK + " ".join(message.split())
 
 
+def _pace(said: str | None) -> str:
+    """The speed and time left a progress line carries, for the bar's label ("" when it has none)."""
+    return f" – {said}" if said else ""
+
+
 _STEPS: tuple[tuple[re.Pattern, Callable[[re.Match], Step]], ...] = (
-    (re.compile(r"\[(\d+)/(\d+)\] leser (.+)"),
-     lambda m: Step(f"Leser dokument {m[1]} av {m[2]} ({m[3]}) …", 0.05 + 0.5 * (int(m[1]) - 1) / int(m[2]))),
+    (re.compile(r"\[(\d+)/(\d+)\] leser (.+?)(?: · (.+))?"),
+     lambda m: Step(f"Leser dokument {m[1]} av {m[2]} ({m[3]}){_pace(m[4])} …", 0.05 + 0.5 * (int(m[1]) - 1) / int(m[2]))),
     (re.compile(r"(\d+) uendrede dokumenter hentet fra forrige innlesing"),
      lambda m: Step(f"{m[1]} uendrede dokumenter hentet fra forrige innlesing …", 0.55)),
     (re.compile(r"bygger vektorer for (\d+) nye tekster.*"),
      lambda m: Step(f"Lager vektorer for {m[1]} nye tekster …", 0.6)),
-    (re.compile(r"(\d+)/(\d+) tekster"),
-     lambda m: Step(f"Lager vektorer: {m[1]} av {m[2]} tekster …", 0.6 + 0.3 * int(m[1]) / max(1, int(m[2])))),
+    (re.compile(r"(\d+)/(\d+) tekster(?: · (.+))?"),
+     lambda m: Step(f"Lager vektorer: {m[1]} av {m[2]} tekster{_pace(m[3])} …",
+                    0.6 + 0.3 * int(m[1]) / max(1, int(m[2])))),
     (re.compile(r"knytter postene til programtemaene"), lambda m: Step("Knytter postene til programtemaene …", 0.92)),
     (re.compile(r"skriver ny versjon av indeksen"), lambda m: Step("Lagrer den nye versjonen av kunnskapsbasen …", 0.96)),
 )
