@@ -52,7 +52,7 @@ from ingest.models import models_digest
 from ingest.sandbox import FileReport, NameLoader, ParseLimits, ParserWorker
 
 Progress = Callable[[str], None]
-EXTRACT_VERSION = 8  # raise when extraction changes: every document is parsed again
+EXTRACT_VERSION = 9  # raise when extraction changes: every document is parsed again
 
 
 class NothingToIndex(Exception):

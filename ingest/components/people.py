@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from absolutt_kb.language import fold
 from absolutt_kb.records import Person, Work
 from absolutt_kb.roles import ROLES, role_label
+from absolutt_kb.talks import is_talk_topic
 from ingest.affiliations import affiliation_candidates, affiliation_features
 from ingest.candidates import Candidate, Mention, person_candidates
 from ingest.components.lists import slug, source
@@ -224,7 +225,8 @@ class People:
             # A phrase that holds the affiliation is not the talk ("NTNU: «Leseglede i barnehagen»").
             options = [t for t in ev.topics if not affiliation or fold(affiliation) not in t[1].key]
             topic = listed or _best_phrase(self.models.topic, options, band=0.05)
-            topics = (topic,) if topic and fold(topic) not in fold(affiliation) else ()
+            # A job title or a contact line is not what a person speaks about ("… om jurist").
+            topics = (topic,) if topic and fold(topic) not in fold(affiliation) and is_talk_topic(topic) else ()
             context = _with_title(doc, _context(doc, mention), ev.candidate.name)
             name = ev.candidate.name
             where = source(doc, doc.blocks[mention.block].locator)
@@ -292,15 +294,16 @@ def _rule_persons(doc: Doc) -> Doc:
             continue
         seen.add(fold(m.name))
         where = source(doc, locator)
+        talks = tuple(t for t in m.topics if is_talk_topic(t))
         doc.records.append(
             Person(
                 id=f"person:{slug(m.name)}",
                 title=m.name,
-                text=person_text(m.name, m.affiliation, m.topics, m.role, m.context),
+                text=person_text(m.name, m.affiliation, talks, m.role, m.context),
                 source=where,
                 name=m.name,
                 affiliation=m.affiliation,
-                topics=m.topics,
+                topics=talks,
                 role=m.role,
                 mentions=(where,),
             )
