@@ -285,3 +285,15 @@ def test_a_linear_model_reads_back_what_it_wrote(tmp_path: Path):
 def test_a_gathering_is_dated_by_its_own_day_not_a_deadline_or_publication(paragraphs, day):
     gatherings = [r for r in extract_document(doc_of(*paragraphs)) if r.kind == "gathering"]
     assert [g.date for g in gatherings] == [day]
+
+
+def test_a_job_title_or_a_contact_line_after_om_is_not_a_persons_topic(tmp_path):
+    from ingest.readers import read_document
+
+    path = tmp_path / "ressurspersoner.md"
+    path.write_text("# Ressurspersoner\n\n- Ola Nordmann, KS Agder, om jurist\n- Kari Hansen, UiA, om tidlig innsats i "
+                    "barnehagen\n- Per Lie, Udir, om kontakt: per.lie@udir.no\n", encoding="utf-8")
+    people = {r.name: r for r in extract_document(read_document(path)) if r.kind == "person"}
+    assert people["Kari Hansen"].topics == ("tidlig innsats i barnehagen",)
+    assert people["Ola Nordmann"].topics == ()
+    assert not any("@" in t for t in people["Per Lie"].topics)
