@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from absolutt_kb.records import KIND_LABELS, Record
+from absolutt_kb.records import KIND_LABELS, KIND_NAMES, Record
 from ingest.chunking import ChunkPolicy
 from ingest.mentions import NameFinder
 from ingest.models import shared_models
@@ -84,7 +84,7 @@ class FileReport:
         """One line for the ingest report, in Norwegian."""
         if not self.ok:
             return f"FEIL  {self.document}: {self.reason}"
-        parts = ", ".join(f"{n} {KIND_LABELS[k].lower()}" for k, n in self.counts.items() if n)
+        parts = ", ".join(f"{n} {(KIND_NAMES if n == 1 else KIND_LABELS)[k].lower()}" for k, n in self.counts.items() if n)
         return f"OK    {self.document}: {parts or 'ingen poster'}"
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 import json
 import shutil
 import subprocess
 import sys
+
+import pytest
 
 from absolutt_kb.cli import build_parser, main
 from absolutt_kb.config import Settings
@@ -136,3 +137,17 @@ def test_search_says_honestly_when_nothing_is_about_the_question(built, capsys):
     out = capsys.readouterr().out
     assert "Fant ingen som handler om «hvem kan holde foredrag om tannhelse hos barn?»." in out
     assert "Nærmeste programtemaer:" in out and "forslag, ikke svar" in out
+
+
+@pytest.mark.parametrize(
+    ("counts", "line"),
+    [
+        ({"person": 3, "gathering": 1, "passage": 7}, "OK    plan.md: 3 personer, 1 samling, 7 utdrag fra dokumenter"),
+        ({"practice": 1, "tip": 2}, "OK    plan.md: 1 praksiseksempel, 2 tips"),
+        ({}, "OK    plan.md: ingen poster"),
+    ],
+)
+def test_the_report_per_file_says_one_in_the_singular(counts, line):
+    from ingest.sandbox import FileReport
+
+    assert FileReport("plan.md", True, counts=counts).line() == line
