@@ -230,7 +230,9 @@ class FolderStore(Store):
     @contextlib.contextmanager
     def writer(self, *, wait_seconds: float = 0.0) -> Iterator[None]:
         with generations.writer_lock(self.folder, wait_seconds=wait_seconds):
+            # What a killed writer left: unsealed folders, and generations it published but did not prune yet.
             generations.clear_unfinished(self.folder)
+            generations.prune(self.folder)
             yield
 
     def corpus(self, corpus_dir: Path | None, *, writing: bool = False) -> CorpusWalk:

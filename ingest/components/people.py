@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from absolutt_kb.language import fold
 from absolutt_kb.records import Person, Work
 from absolutt_kb.roles import ROLES, role_label
-from absolutt_kb.talks import is_talk_topic
 from ingest.affiliations import affiliation_candidates, affiliation_features
 from ingest.candidates import Candidate, Mention, person_candidates
 from ingest.components.lists import slug, source
@@ -30,6 +29,7 @@ from ingest.models import ExtractionModels
 from ingest.names import JOB_TITLE_RE, is_org
 from ingest.person_features import TIME_START, Layout, candidate_features, mention_features
 from ingest.phrases import Phrase
+from ingest.talk_topics import is_talk_topic
 from ingest.topics import topic_candidates, topic_features
 
 _EMAIL_OR_PHONE = re.compile(r"\(?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\)?|\(?\+?\d[\d ]{6,}\d\)?")
