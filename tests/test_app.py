@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from absolutt_kb import config
-from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).parent.parent / "app.py")
 
@@ -22,6 +22,17 @@ def _index_of(documents: dict[str, str], embedder, tmp_path_factory) -> Path:  #
     index = tmp_path_factory.mktemp("index") / "index"
     ingest_corpus(corpus, index, embedder)
     return index
+
+
+def _app_on(index, monkeypatch, **settings: str) -> AppTest:  # noqa: ANN001
+    """The app, run once, on ``index`` with these extra ``ABSOLUTT_KB_*`` settings (e.g. ``ABSOLUTT_KB_TODAY``)."""
+    monkeypatch.setenv("ABSOLUTT_KB_INDEX", str(index))
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    config.reload()
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    return at
 
 
 @pytest.fixture(scope="module")
@@ -164,10 +175,7 @@ def test_theme_page_counts_and_lists_records_of_a_theme(app, built):
 
 
 def test_a_scanned_document_is_shown_repaired_with_the_original_a_click_away(ocr_index, monkeypatch):
-    monkeypatch.setenv("ABSOLUTT_KB_INDEX", str(ocr_index))
-    config.reload()
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
+    at = _app_on(ocr_index, monkeypatch)
     at.text_input[0].input("verktøy for læringsmiljø").run()
     assert not at.exception
     shown = [t.value for t in at.text]
@@ -251,10 +259,7 @@ def test_a_damaged_index_shows_the_previous_generation_with_a_warning(built, cor
     (corpus / "ekstra.md").write_text("# Ekstra\n\nEt notat om foreldresamarbeid i Fjelldal.\n", encoding="utf-8")
     ingest_corpus(corpus, index_dir, embedder)
     (current_generation(index_dir) / "records.arrow").write_bytes(b"skadet")
-    monkeypatch.setenv("ABSOLUTT_KB_INDEX", str(index_dir))
-    config.reload()
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
+    at = _app_on(index_dir, monkeypatch)
     at.text_input[0].input("foreldresamarbeid").run()
     assert not at.exception
     assert any("Den nyeste indeksen er skadet" in w.value for w in at.warning)
@@ -273,10 +278,7 @@ def hostile_names_index(embedder, tmp_path_factory):
 
 
 def test_a_file_name_and_a_query_are_shown_as_text_never_as_markdown(hostile_names_index, monkeypatch):
-    monkeypatch.setenv("ABSOLUTT_KB_INDEX", str(hostile_names_index))
-    config.reload()
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
+    at = _app_on(hostile_names_index, monkeypatch)
     at.switch_page("views/document.py")
     at.query_params["doc"] = MARKUP_NAME
     at.run()
@@ -291,10 +293,7 @@ def test_a_file_name_and_a_query_are_shown_as_text_never_as_markdown(hostile_nam
 
 
 def test_a_right_to_left_override_in_a_name_is_never_shown(hostile_names_index, monkeypatch):
-    monkeypatch.setenv("ABSOLUTT_KB_INDEX", str(hostile_names_index))
-    config.reload()
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
+    at = _app_on(hostile_names_index, monkeypatch)
     at.text_input[0].input("Kari Nordvik skolemiljø").run()
     assert not at.exception
     shown = _texts(at)
@@ -311,11 +310,7 @@ def gathering_index(embedder, tmp_path_factory):
 
 
 def test_the_next_gathering_comes_first_and_a_past_one_says_it_was(gathering_index, monkeypatch):
-    monkeypatch.setenv("ABSOLUTT_KB_INDEX", str(gathering_index))
-    monkeypatch.setenv("ABSOLUTT_KB_TODAY", "2026-06-01")
-    config.reload()
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
+    at = _app_on(gathering_index, monkeypatch, ABSOLUTT_KB_TODAY="2026-06-01")
     at.text_input[0].input("når er neste samling i Trøndelag?").run()
     assert not at.exception
     text = _texts(at)

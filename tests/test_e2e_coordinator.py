@@ -17,7 +17,12 @@ from pathlib import Path
 import pytest
 
 from absolutt_kb.build import ingest_corpus
-from tests.test_e2e_browser import CHROMIUM, FLAGS, REPO, _start_app
+from tests.test_e2e_browser import (
+    CHROMIUM,
+    REPO,
+    _search,
+    _start_app,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed (.ci/run installs it)")]
 WIDTHS = (1280, 390)
@@ -58,16 +63,6 @@ def app(tmp_path_factory, embedder):
     process.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
 def page(request, browser):
     context = browser.new_context(viewport={"width": request.param, "height": 900}, accept_downloads=True)
@@ -90,11 +85,7 @@ def _fits(page) -> None:
 
 
 def _cards(page, url: str, query: str) -> list[str]:
-    page.goto(url)
-    box = page.get_by_role("textbox", name="Hva leter du etter?")
-    box.fill(query)
-    box.press("Enter")
-    page.get_by_text("Kilde:").first.wait_for(timeout=60_000)
+    _search(page, url, query)
     return page.locator("[class*='st-key-card-all-']").all_inner_texts()
 
 
