@@ -24,7 +24,10 @@ show; the evidence says which («fra samlingen «…»»).
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,6 +143,31 @@ def says_too_little(record: Record, themes: tuple[ThemeLink, ...]) -> bool:
     return not shown_themes(themes)
 
 
+def anchor_vectors(texts: list[str], embedder: Embedder) -> np.ndarray:
+    """The theme texts' vectors, kept on disk beside the converted models (per model and taxonomy text).
+
+    Every ingest links themes in a fresh process; embedding the anchors again took about 0.8 s of each.
+    A cache that cannot be read or written is simply not used.
+    """
+    key = hashlib.sha256(json.dumps([embedder.name, texts], ensure_ascii=False).encode()).hexdigest()[:24]
+    path = Path(config.current().models_dir) / "theme-anchors" / f"{key}.npy"
+    try:
+        cached = np.load(path, allow_pickle=False)
+        if cached.shape == (len(texts), embedder.dim):
+            return cached.astype(np.float32)
+    except (OSError, ValueError, EOFError):
+        pass
+    vectors = np.asarray(embedder.embed_passages(texts), dtype=np.float32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as fh:
+            np.save(fh, vectors, allow_pickle=False)
+        os.replace(fh.name, path)  # whole or not at all: a reader never sees half a file
+    except OSError:
+        pass
+    return vectors
+
+
 class ThemeLinker:
     """Scores records against the themes of one taxonomy with one embedder."""
 
@@ -152,7 +180,7 @@ class ThemeLinker:
             for text in (theme.description, *theme.subthemes):
                 self._anchors.append((n, text))
                 texts.append(text)
-        self._vectors = embedder.embed_passages(texts)
+        self._vectors = anchor_vectors(texts, embedder)
         self._owner = np.array([owner for owner, _ in self._anchors])
         self._keywords = [
             {term: kw for kw in theme.keywords for term in analyse(kw, compounds=False)} for theme in themes
