@@ -29,7 +29,7 @@ from tests.conftest import FIXTURES, REPO
 
 pytestmark = pytest.mark.slow  # kill tests, servers and ingests in child processes: the full suite only
 
-KILLS = 10  # kills per run: half anywhere, half while the new generation is written
+KILLS = 6  # kills of the fixture-corpus run: half anywhere, half while the new generation is written
 
 
 def _append(corpus: Path, n: int) -> None:
@@ -109,10 +109,13 @@ def test_sigkill_at_random_moments_never_breaks_the_index(corpus_dir, embedder, 
     sigkill_rounds("fixture corpus", corpus_dir, embedder, tmp_path, monkeypatch)
 
 
-def sigkill_rounds(corpus_kind: str, corpus_dir: Path, embedder, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
-    """Kill an ingest ``KILLS`` times at random moments; the index must stay whole every time.
+def sigkill_rounds(corpus_kind: str, corpus_dir: Path, embedder, tmp_path: Path, monkeypatch,  # noqa: ANN001
+                   kills: int = KILLS, anywhere: bool = True) -> None:
+    """Kill an ingest ``kills`` times at random moments; the index must stay whole every time.
 
-    The "slow generation write" run lives in its own test file, so the two long runs go to different workers.
+    With ``anywhere`` every other kill lands anywhere in the run, the rest while the new generation is
+    written; without, all of them while it is written. The "slow generation write" run lives in its own
+    test file, so the two long runs go to different workers.
     """
     corpus = tmp_path / "corpus"
     index_dir = tmp_path / "index"
@@ -136,12 +139,12 @@ def sigkill_rounds(corpus_kind: str, corpus_dir: Path, embedder, tmp_path: Path,
         assert writing >= 1.0, f"writing a generation took only {writing:.2f} s"
     rng = random.Random(20261122)
     survived, phases = 0, {"før skriving": 0, "midt i skrivingen": 0, "etter publisering": 0}
-    for n in range(1, KILLS + 1):
+    for n in range(1, kills + 1):
         _append(corpus, n)
         before = current_generation(index_dir)
         known = {g.name for g in generations(index_dir)}
         child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if n % 2:  # anywhere in the run
+        if anywhere and n % 2:  # anywhere in the run
             time.sleep(rng.uniform(0.05, span))
         else:  # while the new generation is being written: wait for its folder, then a moment more
             deadline = time.monotonic() + 2 * span
@@ -162,12 +165,12 @@ def sigkill_rounds(corpus_kind: str, corpus_dir: Path, embedder, tmp_path: Path,
             phases["før skriving"] += 1
         _consistent(index_dir, embedder)
         survived += 1
-    print(f"SIGKILL ({corpus_kind}, writing {writing:.2f} s): {survived} of {KILLS} survived; killed {phases}")
-    assert survived == KILLS
+    print(f"SIGKILL ({corpus_kind}, writing {writing:.2f} s): {survived} of {kills} survived; killed {phases}")
+    assert survived == kills
     # Leftovers of killed builds are cleared by the next writer, and it completes.
     final = subprocess.run(command, env=env, capture_output=True)
     assert final.returncode == 0
-    assert f"runde {KILLS}" in " ".join(r.text for r in load_index(index_dir).all_records())
+    assert f"runde {kills}" in " ".join(r.text for r in load_index(index_dir).all_records())
     assert all(is_complete(g) for g in generations(index_dir)) and len(generations(index_dir)) <= 2
     assert not list(index_dir.glob("*.tmp"))
 

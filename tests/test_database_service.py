@@ -30,7 +30,7 @@ from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow  # kill tests, servers and ingests in child processes: the full suite only
 
-KILLS = 10  # kills per run: half anywhere, half while the new version is written
+KILLS = 6  # kills per run: half anywhere, half while the new version is written
 
 
 def _append(corpus: Path, n: int) -> None:
@@ -109,7 +109,7 @@ def test_sigkill_of_an_ingest_at_random_moments_leaves_the_database_answering(co
     assert any(f"runde {KILLS}" in t for t in _whole(database, embedder)[1])
 
 
-def test_two_processes_searching_with_four_threads_each_during_five_ingests_by_a_third(corpus_dir, embedder, database,
+def test_two_processes_searching_with_four_threads_each_during_three_ingests_by_a_third(corpus_dir, embedder, database,
                                                                                        tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(corpus_dir, corpus)
@@ -120,7 +120,7 @@ def test_two_processes_searching_with_four_threads_each_during_five_ingests_by_a
                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     try:
         time.sleep(3)  # both are searching before the first ingest
-        for n in range(5):
+        for n in range(3):
             _append(corpus, n)
             writer = subprocess.run([sys.executable, "-m", "absolutt_kb", "ingest", "--corpus", str(corpus),
                                      "--index", database, "--wait", "60"], env=env, capture_output=True, text=True)
@@ -136,5 +136,5 @@ def test_two_processes_searching_with_four_threads_each_during_five_ingests_by_a
         assert report["errors"] == [], report["errors"]
         assert all(count > 0 for count in report["served"]), report
         assert len(report["versions"]) >= 2  # each process saw new versions without a restart
-    print("two searching processes during five ingests: "
+    print("two searching processes during three ingests: "
           + "; ".join(f"{sum(r['served'])} searches, {r['reopened']} reopened, versions {r['versions']}" for r in reports))

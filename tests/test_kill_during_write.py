@@ -10,4 +10,5 @@ from tests.test_crash_safety import sigkill_rounds
 
 @pytest.mark.slow
 def test_sigkill_while_a_slow_generation_is_written_never_breaks_the_index(corpus_dir, embedder, tmp_path, monkeypatch):
-    sigkill_rounds("slow generation write", corpus_dir, embedder, tmp_path, monkeypatch)
+    # Kills anywhere in a run are the fixture-corpus test's; here every kill lands in the long write.
+    sigkill_rounds("slow generation write", corpus_dir, embedder, tmp_path, monkeypatch, kills=5, anywhere=False)
