@@ -273,8 +273,6 @@ def _ingest(
             if cached is not None:
                 report, found = FileReport(**cached[0]), [record_from_dict(r) for r in cached[1]]
             else:
-                if parsed == 0 and hasattr(embedder, "prepare_bulk"):
-                    embedder.prepare_bulk()  # new text is coming: load the fast path while the files are read
                 progress(f"[{n}/{len(walk.files)}] leser {document.name}{reading(n - 1)}")
                 raw_report, raw = worker.parse(store.materialize(document, Path(scratch)), document.name)
                 report, found = _shown(raw_report, rules), apply_rules(_with_region(raw, document.region), rules)

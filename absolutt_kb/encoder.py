@@ -9,7 +9,9 @@ the tokenizer from its ``tokenizer.json``. The layer and parameter names are
 ``transformers``' ``BertModel``'s, so the same state dicts load into either;
 ``tests/test_embedders.py`` checks that both give the same hidden states and
 the same sub-word pieces. Training (``scripts/train_names.py``) still uses
-``transformers``.
+``transformers``. The bulk passage embedder (``embedder.TorchE5``) runs the
+same encoder with mean pooling, so a large ingest no longer loads
+sentence-transformers (about 5 s of CPU taken from parsing) either.
 """
 
 from __future__ import annotations
@@ -143,6 +145,12 @@ class PieceTokenizer:
         self.pad_token_id = self._tokenizer.token_to_id(pad)
         self._tokenizer.enable_truncation(max_length)
         self._tokenizer.enable_padding(pad_id=self.pad_token_id, pad_token=pad)
+
+    def texts(self, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Token ids and attention mask of whole texts (cut at the model's length)."""
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = torch.tensor([e.ids for e in encodings], dtype=torch.long)
+        return ids, torch.tensor([e.attention_mask for e in encodings], dtype=torch.long)
 
     def __call__(self, batch: list[list[str]]) -> tuple[torch.Tensor, torch.Tensor, list[list[int | None]]]:
         """Token ids, attention mask and, per row, the word each piece belongs to (None for specials and padding)."""

@@ -119,7 +119,7 @@ def recombine(sentences: list[str], n: int, seed: int) -> tuple[list[str], np.nd
 
 def throughput(sentences: list[str], sample: int, work: Path) -> tuple[dict, np.ndarray, list[str]]:
     from absolutt_kb.build import ingest_corpus
-    from absolutt_kb.embedder import SentenceTransformerEmbedder, converted_e5_path, make_embedder
+    from absolutt_kb.embedder import TorchE5, converted_e5_path, make_embedder
 
     texts, _ = recombine(sentences, sample, seed=1)
     corpus = work / "sample-corpus"
@@ -143,7 +143,7 @@ def throughput(sentences: list[str], sample: int, work: Path) -> tuple[dict, np.
     t = time.perf_counter()
     reference = embedder.embed_passages(probe)
     engine_c = len(probe) / (time.perf_counter() - t)
-    torch_engine = SentenceTransformerEmbedder(str(converted_e5_path()), batch_size=8)
+    torch_engine = TorchE5(converted_e5_path() / "hf", batch_size=8)
     t = time.perf_counter()
     converted = torch_engine.embed_many(probe)
     engine_torch = len(probe) / (time.perf_counter() - t)

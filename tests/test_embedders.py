@@ -78,3 +78,20 @@ def test_the_recognisers_plain_torch_encoder_gives_transformers_bert_pieces_and_
         theirs = reference(input_ids=ids, attention_mask=mask).last_hidden_state
     real = mask.bool()
     assert torch.allclose(ours[real], theirs[real], atol=1e-5)
+
+
+@pytest.mark.slow
+def test_the_bulk_path_gives_the_vectors_of_the_sentence_transformers_checkpoint_and_the_c_engine(embedder):
+    """A large ingest embeds through plain torch (it loads in a second, not five): same vectors, same order."""
+    from absolutt_kb.embedder import SentenceTransformerEmbedder, TorchE5, converted_e5_path
+
+    texts = ["Elisabeth og Bengt Persson om inkludering",
+             "Strategiplanen skal ogsa veere et verktgy som skal stgtte alle enheter i oppvekst " * 12,
+             "Who can talk about school leadership?", "Eg heiter Ola og bur i Ålesund.", "x"]
+    bulk = TorchE5(converted_e5_path() / "hf", batch_size=2)
+    done: list[int] = []
+    ours = bulk.embed_many(texts, lambda d, _t: done.append(d))
+    theirs = SentenceTransformerEmbedder(str(converted_e5_path())).embed_passages(texts)
+    assert np.allclose(ours, theirs, atol=1e-5)
+    assert (ours * embedder.embed_passages(texts)).sum(axis=1).min() >= 0.999
+    assert done[-1] == len(texts)
