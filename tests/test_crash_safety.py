@@ -273,7 +273,7 @@ def test_a_flipped_bit_in_the_pointer_or_manifest_gives_a_message_and_the_writer
     assert "Advarsel" not in capsys.readouterr().err
 
 
-def test_four_searching_threads_during_five_ingests(corpus_dir, embedder, tmp_path, index_location):
+def test_four_searching_threads_during_three_ingests(corpus_dir, embedder, tmp_path, index_location):
     corpus = tmp_path / "corpus"
     shutil.copytree(corpus_dir, corpus)
     ingest_corpus(corpus, index_location, embedder)
@@ -304,7 +304,7 @@ def test_four_searching_threads_during_five_ingests(corpus_dir, embedder, tmp_pa
     threads = [threading.Thread(target=search, args=(w,)) for w in range(4)]
     for t in threads:
         t.start()
-    for n in range(5):
+    for n in range(3):
         _append(corpus, n)
         ingest_corpus(corpus, index_location, embedder, wait_seconds=60)
     stop.set()
@@ -312,7 +312,7 @@ def test_four_searching_threads_during_five_ingests(corpus_dir, embedder, tmp_pa
         t.join(timeout=60)
     assert not errors, errors[:3]
     assert all(count > 0 for count in served), served
-    print(f"searches served during 5 ingests ({'database' if index_location.startswith('postgresql') else 'folder'}): "
+    print(f"searches served during 3 ingests ({'database' if index_location.startswith('postgresql') else 'folder'}): "
           f"{sum(served)}, reopened after a new version mid-search: {sum(reopened)}")
 
 
