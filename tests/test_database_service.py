@@ -62,6 +62,23 @@ def _whole(url: str, embedder) -> tuple[str, set[str]]:  # noqa: ANN001
     return index.version, {r.readable_text for r in index.all_records() if "runde" in r.readable_text}
 
 
+def _settled(url: str, wait: float = 30.0) -> None:
+    """Wait until the server has finished what a killed client sent: no other session of this database is busy.
+
+    A client killed just after sending COMMIT is still committed by the server, which may take a moment under
+    load; without this wait that commit landed in the next round, and was taken for the next child's version.
+    """
+    deadline = time.monotonic() + wait
+    with psycopg.connect(url, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            (busy,) = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                   "AND pid <> pg_backend_pid() AND state <> 'idle'").fetchone()
+            if busy == 0:
+                return
+            time.sleep(0.05)
+    raise AssertionError(f"a killed ingest's session was still busy after {wait:.0f} s")
+
+
 def test_sigkill_of_an_ingest_at_random_moments_leaves_the_database_answering(corpus_dir, embedder, database, tmp_path,
                                                                           monkeypatch):
     corpus = tmp_path / "corpus"
@@ -96,6 +113,7 @@ def test_sigkill_of_an_ingest_at_random_moments_leaves_the_database_answering(co
             time.sleep(rng.uniform(0.0, 0.05))
         child.send_signal(signal.SIGKILL)
         child.wait()
+        _settled(database)
         after, now = _whole(database, embedder)
         if after == version:
             assert now == texts  # the previous corpus, untouched
