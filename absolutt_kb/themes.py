@@ -161,7 +161,11 @@ def anchor_vectors(texts: list[str], embedder: Embedder) -> np.ndarray:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as fh:
-            np.save(fh, vectors, allow_pickle=False)
+            try:
+                np.save(fh, vectors, allow_pickle=False)
+            except OSError:
+                os.unlink(fh.name)  # no half-written file left behind
+                raise
         os.replace(fh.name, path)  # whole or not at all: a reader never sees half a file
     except OSError:
         pass
