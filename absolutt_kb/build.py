@@ -320,7 +320,8 @@ def _ingest(
     progress("knytter postene til programtemaene")
     # Themes are scored relative to the whole corpus, so every record is linked again (a matrix product).
     linker = ThemeLinker(load_taxonomy(), embedder)
-    records = [with_changes(r, themes=links) for r, links in zip(records, linker.link_all(records, vectors))]
+    linked = linker.link_all(records, vectors, previous.about_vectors() if previous is not None else None)
+    records = [with_changes(r, themes=links) for r, links in zip(records, linked.links)]
 
     manifest = Manifest(
         format_version=FORMAT_VERSION, model=embedder.name, dimension=int(embedder.dim), records=len(records),
@@ -331,7 +332,7 @@ def _ingest(
     progress("skriver ny versjon av indeksen")
     # After a change of privacy rules no older version is kept: it would still hold what was removed.
     keep_previous = previous is None or previous.manifest.settings.get("privacy") == settings["privacy"]
-    written = Written(records=records, vectors=vectors, terms=terms, keys=keys, manifest=manifest)
+    written = Written(records=records, vectors=vectors, terms=terms, keys=keys, manifest=manifest, about=linked.about)
     index = store.publish(written, previous=previous, keep_previous=keep_previous)
     return BuildReport(
         files=tuple(reports),

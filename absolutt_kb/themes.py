@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,7 @@ import numpy as np
 from absolutt_kb import config
 from absolutt_kb.belonging import Belonging, Surrounding
 from absolutt_kb.embedder import Embedder
+from absolutt_kb.indexing import text_key
 from absolutt_kb.records import Gathering, Passage, Person, PracticeExample, Record, ThemeLink, Work
 from absolutt_kb.text import analyse
 
@@ -172,6 +174,19 @@ def anchor_vectors(texts: list[str], embedder: Embedder) -> np.ndarray:
     return vectors
 
 
+def about_key(model: str, text: str) -> str:
+    """The key a record's about-text vector is remembered by between versions."""
+    return text_key(model, f"about\x00{text}")
+
+
+@dataclass(frozen=True)
+class Linked:
+    """Every record's theme links, and the vectors of what non-passage records are about (by ``about_key``)."""
+
+    links: list[tuple[ThemeLink, ...]]
+    about: dict[str, np.ndarray]
+
+
 class ThemeLinker:
     """Scores records against the themes of one taxonomy with one embedder."""
 
@@ -190,21 +205,21 @@ class ThemeLinker:
             {term: kw for kw in theme.keywords for term in analyse(kw, compounds=False)} for theme in themes
         ]
 
-    def link_all(self, records: list[Record], vectors: np.ndarray) -> list[tuple[ThemeLink, ...]]:
+    def link_all(self, records: list[Record], vectors: np.ndarray,
+                 remembered: Mapping[str, np.ndarray] | None = None) -> Linked:
         """Every record's theme links, best first, scored relative to the whole corpus.
 
         Args:
             records: All records of the index.
             vectors: Their index vectors (a passage is about what it is indexed by).
+            remembered: Vectors of what records are about, by ``about_key``, from the last version:
+                only texts not among them are embedded.
 
         Returns:
-            Per record, one link per theme with its evidence.
+            Per record, one link per theme with its evidence; and the vectors to remember.
         """
         about = [about_text(r) for r in records]
-        own = [i for i, r in enumerate(records) if not isinstance(r, Passage) and about[i]]
-        about_vectors = np.asarray(vectors, dtype=np.float32).copy()
-        if own:
-            about_vectors[own] = self._embedder.embed_passages([about[i] for i in own])  # short texts: the plain path is quick
+        about_vectors, own = self._about_vectors(records, about, vectors, remembered or {})
         sims = about_vectors @ self._vectors.T  # records x anchors
         best_anchor = np.stack([np.where(self._owner == n, sims, -np.inf).argmax(1) for n in range(len(self.themes))], 1)
         raw = np.take_along_axis(sims, best_anchor, 1)
@@ -226,7 +241,26 @@ class ThemeLinker:
                         for a, m in zip(best_anchor[i], matched[i])]
             out.append(self._links(scores[i], best_anchor[i], evidence))
         self._take_from_surroundings(records, out, scores, sims)
-        return out
+        return Linked(out, own)
+
+    def _about_vectors(self, records: list[Record], about: list[str], vectors: np.ndarray,
+                       remembered: Mapping[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Per record the vector its theme is judged by; and, by key, those of records that are not passages.
+
+        A passage is about what it is indexed by. Other records are about a text of their own (a
+        person's topics, a work's title), embedded once and then remembered by the index.
+        """
+        out = np.asarray(vectors, dtype=np.float32).copy()
+        own = [i for i, r in enumerate(records) if not isinstance(r, Passage) and about[i]]
+        keys = {i: about_key(self._embedder.name, about[i]) for i in own}
+        new = list(dict.fromkeys(keys[i] for i in own if keys[i] not in remembered))
+        texts = {keys[i]: about[i] for i in own}
+        found = dict(zip(new, np.asarray(self._embedder.embed_passages([texts[k] for k in new]), dtype=np.float32)
+                         .reshape(len(new), -1))) if new else {}  # short texts: the plain path is quick
+        kept = {k: found[k] if k in found else np.asarray(remembered[k], dtype=np.float32) for k in keys.values()}
+        for i in own:
+            out[i] = kept[keys[i]]
+        return out, kept
 
     def _links(self, scores: np.ndarray, anchors: np.ndarray, evidence: str | list[str], judged: bool = True
                ) -> tuple[ThemeLink, ...]:

@@ -115,3 +115,40 @@ def test_second_writer_is_told_an_ingest_is_running(corpus, embedder, tmp_path):
         with pytest.raises(IngestRunning, match="pågår"):
             ingest_corpus(corpus, index_dir, embedder)
     assert current_generation(index_dir) is None
+
+
+class _Counting:
+    """The session's embedder, remembering which texts were embedded the plain way (theme texts)."""
+
+    def __init__(self, inner) -> None:
+        self._inner, self.name, self.dim, self.plain = inner, inner.name, inner.dim, []
+
+    def __getattr__(self, name: str):
+        return getattr(self._inner, name)
+
+    def embed_passages(self, texts):
+        self.plain += list(texts)
+        return self._inner.embed_passages(texts)
+
+
+def test_a_changed_document_does_not_embed_what_unchanged_records_are_about(corpus, embedder, index_location, tmp_path):
+    from absolutt_kb.records import Passage
+    from absolutt_kb.themes import about_text, shown_themes
+
+    first = ingest_corpus(corpus, index_location, embedder)
+    about = {about_text(r) for r in first.index.all_records() if not isinstance(r, Passage)} - {""}
+    with (corpus / "nettverkssamling-vestland.md").open("a", encoding="utf-8") as fh:
+        fh.write(NEW_PARAGRAPH)
+    counting = _Counting(embedder)
+    second = ingest_corpus(corpus, index_location, counting)
+    assert about and not about & set(counting.plain)  # people's topics, works' titles: remembered, not embedded again
+    fresh = ingest_corpus(corpus, tmp_path / "fresh", embedder)  # the same themes as a build from nothing
+    fresh_themes = {r.id: r.themes for r in fresh.index.all_records()}
+    for record in second.index.all_records():  # kept vectors are float16, fresh ones float32: a hair apart
+        want = fresh_themes[record.id]
+        assert [t.id for t in shown_themes(record.themes)] == [t.id for t in shown_themes(want)], record.id
+        assert max(abs(a.score - b.score) for a, b in zip(sorted(record.themes, key=_by_id), sorted(want, key=_by_id))) < 0.02, record.id
+
+
+def _by_id(link):
+    return link.id

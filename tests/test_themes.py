@@ -35,7 +35,7 @@ def _linked_with_corpus(built, embedder, extra: list, themes=None) -> list:  # n
     records = list(built.index.all_records()) + extra
     vectors = np.vstack([np.asarray(built.index.embeddings, dtype=np.float32),
                          embedder.embed_passages([r.text for r in extra])])
-    return ThemeLinker(themes or load_taxonomy(), embedder).link_all(records, vectors)[-len(extra):]
+    return ThemeLinker(themes or load_taxonomy(), embedder).link_all(records, vectors).links[-len(extra):]
 
 
 def _passage(text: str) -> Passage:

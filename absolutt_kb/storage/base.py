@@ -20,7 +20,7 @@ import functools
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -40,13 +40,18 @@ class IndexChanged(Exception):
 
 @dataclass(frozen=True)
 class Written:
-    """What a writer publishes: every record with its vector and keyword terms, and the manifest."""
+    """What a writer publishes: every record with its vector and keyword terms, and the manifest.
+
+    ``about`` holds the vectors of what non-passage records are about (``themes.about_key``), kept with the
+    version so the next ingest does not embed them again, and gone with it.
+    """
 
     records: list[Record]
     vectors: np.ndarray
     terms: list[Terms]
     keys: list[str]
     manifest: Manifest
+    about: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 class KnowledgeIndex(ABC):
@@ -167,6 +172,12 @@ class KnowledgeIndex(ABC):
     @abstractmethod
     def knows_word(self, term: str) -> bool:
         """Whether the corpus uses a term as a word of its own (not only as a compound's part)."""
+
+    # Reuse by the next ingest ------------------------------------------------------------------------
+
+    @abstractmethod
+    def about_vectors(self) -> dict[str, np.ndarray]:
+        """The vectors of what non-passage records are about, by ``themes.about_key`` (see ``Written.about``)."""
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:

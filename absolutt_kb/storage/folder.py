@@ -12,6 +12,8 @@ An index folder holds generations (see ``generations``); one generation is::
     centroid.npy      mean of all vectors: a query's mean similarity to the corpus is one dot product
     bm25/             bm25s arrays (no pickles), memory-mapped, row i = record i
     lexicon.txt       every whole-word term of the corpus, one a line: which query compounds may be split
+    about.npy         float32 vectors of what non-passage records are about, row i = key on line i of
+    about-keys.txt    (``themes.about_key``): the next ingest embeds only new ones
     SEAL              the sha256 of every other file, written last: the generation is complete
 
 Nothing is unpickled when loading; files that do not match their seal, or a
@@ -46,6 +48,8 @@ from absolutt_kb.text import Terms
 
 MANIFEST = "manifest.json"
 LEXICON = "lexicon.txt"
+ABOUT = "about.npy"
+ABOUT_KEYS = "about-keys.txt"
 DECODE_CACHE = 50_000  # decoded records kept per loaded index
 
 
@@ -160,6 +164,14 @@ class FolderIndex(KnowledgeIndex):
 
     def knows_word(self, term: str) -> bool:
         return term in self.lexicon
+
+    def about_vectors(self) -> dict[str, np.ndarray]:
+        try:
+            keys = (self.folder / ABOUT_KEYS).read_text(encoding="ascii").split()
+            vectors = np.load(self.folder / ABOUT, allow_pickle=False)
+        except (OSError, ValueError):  # a generation from before they were kept: embed them again
+            return {}
+        return dict(zip(keys, vectors)) if len(keys) == len(vectors) else {}
 
 
 class FolderCache(DocumentCache):
@@ -279,6 +291,10 @@ def _write_generation(folder: Path, written: Written, previous: FolderIndex | No
     retriever = bm25s.BM25()
     retriever.index([t.all or [""] for t in written.terms], show_progress=False)
     retriever.save(str(folder / "bm25"), show_progress=False)
+    about = sorted(written.about)
+    (folder / ABOUT_KEYS).write_text("".join(f"{k}\n" for k in about), encoding="ascii")
+    np.save(folder / ABOUT, np.array([written.about[k] for k in about], dtype=np.float32).reshape(len(about), dim),
+            allow_pickle=False)
     lexicon = sorted(set().union(*(t.words for t in written.terms)) if written.terms else ())
     (folder / LEXICON).write_text("".join(f"{w}\n" for w in lexicon), encoding="utf-8")
     manifest = written.manifest.to_dict() | {"generation": folder.name, "dense": info.to_dict(), "backend": "folder"}

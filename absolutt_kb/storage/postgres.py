@@ -344,6 +344,10 @@ class PostgresIndex(KnowledgeIndex):
             self.document_frequency(term)
         return self._words[term]
 
+    def about_vectors(self) -> dict[str, np.ndarray]:
+        rows = self._query("SELECT key, embedding FROM about_vectors", ())
+        return {key: np.frombuffer(bytes(data), dtype="<f4").astype(np.float32) for key, data in rows}
+
 
 def _entry_digest(report: dict, records: list[dict]) -> str:
     """The checksum a cache entry is stored with."""
@@ -560,6 +564,7 @@ class PostgresStore(Store):
                 conn.execute(f"SET LOCAL maintenance_work_mem = '{graph_mb}MB'")
                 conn.execute("CREATE INDEX embeddings_hnsw ON embeddings USING hnsw (embedding vector_ip_ops) "
                              "WITH (m = 16, ef_construction = 64)")
+            self._replace_about(conn, written.about)
             n, total = conn.execute("SELECT count(*), coalesce(sum(length), 0) FROM records").fetchone()
             centroid = vectors.mean(axis=0) if len(vectors) else np.zeros(DIMENSION, dtype=np.float32)
             manifest = written.manifest.to_dict() | {"backend": "postgresql", "dense": {
@@ -576,9 +581,19 @@ class PostgresStore(Store):
                  [float(x) for x in centroid]),
             )
         if not keep_previous:  # after a privacy change nothing of the old text may stay on disk
-            for table in ("records", "embeddings", "postings", "document_cache"):
+            for table in ("records", "embeddings", "postings", "document_cache", "about_vectors"):
                 conn.execute(f"VACUUM (FULL) {table}")
         return self.open()
+
+    @staticmethod
+    def _replace_about(conn: psycopg.Connection, about: dict[str, np.ndarray]) -> None:
+        """Keep the about-vectors of this version only; insert the new ones."""
+        conn.execute("DELETE FROM about_vectors WHERE NOT (key = ANY(%s))", (list(about),))
+        held = {k for (k,) in conn.execute("SELECT key FROM about_vectors").fetchall()}
+        new = [(k, np.asarray(v, dtype="<f4").tobytes()) for k, v in about.items() if k not in held]
+        if new:
+            with conn.cursor() as cursor:
+                cursor.executemany("INSERT INTO about_vectors (key, embedding) VALUES (%s, %s)", new)
 
     @staticmethod
     def _forget(conn: psycopg.Connection, ids: list[int]) -> list[tuple[int, Terms]]:
