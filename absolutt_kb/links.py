@@ -45,13 +45,17 @@ def _person_wrote(person: Person, work: Work) -> bool:
     return False
 
 
-def _cited_works(text: str, works: list[Work]) -> list[Work]:
-    found = []
-    for surname, year in _IN_TEXT.findall(text):
-        for work in works:
-            if work.year == int(year) and work.authors and _surname_and_initials(work.authors[0])[0] == fold(surname):
-                found.append(work)
-    return found
+def _by_first_author(works: list[Work]) -> dict[tuple[int | None, str], list[Work]]:
+    """Works by year and folded surname of the first author: what an in-text citation names."""
+    out: dict[tuple[int | None, str], list[Work]] = defaultdict(list)
+    for work in works:
+        if work.authors:
+            out[(work.year, _surname_and_initials(work.authors[0])[0])].append(work)
+    return out
+
+
+def _cited_works(text: str, works: dict[tuple[int | None, str], list[Work]]) -> list[Work]:
+    return [work for surname, year in _IN_TEXT.findall(text) for work in works.get((int(year), fold(surname)), ())]
 
 
 def _distinctive_words(title: str) -> list[str]:
@@ -82,8 +86,9 @@ def link_records(records: list[Record]) -> list[Record]:
         for work in works:
             if _person_wrote(person, work):
                 tie(person, work)
+    cited = _by_first_author(works)
     for passage in passages:
-        for work in _cited_works(passage.text, works):
+        for work in _cited_works(passage.text, cited):
             tie(passage, work)
     folded: dict[str, str] = {}  # each passage folded once, only when an example needs it
     for example in (r for r in records if isinstance(r, PracticeExample)):

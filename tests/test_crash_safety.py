@@ -375,3 +375,23 @@ def test_a_full_disk_or_read_only_index_folder_gives_a_message_and_keeps_the_ind
     assert not [name for name in left if name.endswith(".tmp")]  # no CURRENT.tmp or cache leftovers
     assert sorted(left) == sorted(g.name for g in generations(index_dir))  # no half-written generation
     assert lines["search_rc"] == "0" and "Kilde:" in out.stdout
+
+
+def test_an_index_sealed_before_blake3_still_opens_and_its_damage_is_still_found(corpus_dir, embedder, tmp_path):
+    """A generation sealed with sha256 by an older version is checked with sha256, not refused or rebuilt."""
+    import json
+
+    from absolutt_kb.generations import file_sha256
+
+    index_dir = tmp_path / "index"
+    ingest_corpus(corpus_dir, index_dir, embedder)
+    folder = current_generation(index_dir)
+    files = json.loads((folder / SEAL).read_text())["files"]
+    (folder / SEAL).write_text(json.dumps({"files": {name: file_sha256(folder / name) for name in files}}))
+    assert len(load_index(index_dir)) > 0 and is_complete(folder)
+    with (folder / "vectors.npy").open("r+b") as fh:
+        fh.seek(-1, 2)
+        last = fh.read(1)
+        fh.seek(-1, 2)
+        fh.write(bytes([last[0] ^ 0xFF]))  # one bit pattern changed in the last vector
+    assert not is_complete(folder)

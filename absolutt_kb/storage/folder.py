@@ -14,7 +14,7 @@ An index folder holds generations (see ``generations``); one generation is::
     lexicon.txt       every whole-word term of the corpus, one a line: which query compounds may be split
     about.npy         float32 vectors of what non-passage records are about, row i = key on line i of
     about-keys.txt    (``themes.about_key``): the next ingest embeds only new ones
-    SEAL              the sha256 of every other file, written last: the generation is complete
+    SEAL              the BLAKE3 checksum of every other file, written last: the generation is complete
 
 Nothing is unpickled when loading; files that do not match their seal, or a
 manifest for another model, give ``IndexUnusable`` with a message (or the
