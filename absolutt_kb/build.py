@@ -265,17 +265,20 @@ def _ingest(
     records: list[Record] = []
     used: set[str] = set()
     parsed = 0
+    keys = [f"{document.name}\x00{document.digest}" for document in walk.files]
+    held = cache.held(keys)
+    to_read = sum(k not in held for k in keys)  # the count and pace say how far the reading is, not the walk
     with tempfile.TemporaryDirectory(prefix="absolutt-les-") as scratch, \
             ParserWorker(policy, limits, names=name_loader()) as worker:
-        reading = Pace(len(walk.files), "dokumenter")
-        for n, document in enumerate(walk.files, start=1):
-            key = f"{document.name}\x00{document.digest}"
+        reading = Pace(to_read, "dokumenter")
+        for document, key in zip(walk.files, keys):
             used.add(key)
-            cached = cache.get(key)
+            cached = cache.get(key) if key in held else None
             if cached is not None:
                 report, found = FileReport(**cached[0]), [record_from_dict(r) for r in cached[1]]
             else:
-                progress(f"[{n}/{len(walk.files)}] leser {document.name}{reading(n - 1)}")
+                n = parsed + 1  # a held entry found damaged is read too: the total grows to say so
+                progress(f"[{n}/{max(to_read, n)}] leser {document.name}{reading(parsed)}")
                 raw_report, raw = worker.parse(store.materialize(document, Path(scratch)), document.name)
                 report, found = _shown(raw_report, rules), apply_rules(_with_region(raw, document.region), rules)
                 if report.ok:  # a failure is never remembered: it may pass with other limits

@@ -201,6 +201,10 @@ class DocumentCache(ABC):
         """The report and records (as dicts) a document gave, or None."""
 
     @abstractmethod
+    def held(self, keys: list[str]) -> set[str]:
+        """Which of ``keys`` have an entry (without reading or checking them): what need not be read again."""
+
+    @abstractmethod
     def put(self, key: str, report: dict, records: list[dict]) -> None:
         """Remember what a document gave."""
 

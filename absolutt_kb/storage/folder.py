@@ -198,6 +198,13 @@ class FolderCache(DocumentCache):
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
+    def held(self, keys: list[str]) -> set[str]:
+        try:
+            present = {p.name for p in self.folder.iterdir()}
+        except OSError:
+            return set()
+        return {k for k in keys if self._path(k).name in present}
+
     def put(self, key: str, report: dict, records: list[dict]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         payload = json.dumps({"report": report, "records": records}, ensure_ascii=False)

@@ -374,6 +374,11 @@ class PostgresCache(DocumentCache):
             return None
         return report, records
 
+    def held(self, keys: list[str]) -> set[str]:
+        mine = {self._key(k): k for k in keys}
+        found = self._conn.execute("SELECT key FROM document_cache WHERE key = ANY(%s)", (list(mine),)).fetchall()
+        return {mine[k] for (k,) in found}
+
     def put(self, key: str, report: dict, records: list[dict]) -> None:
         digest = _entry_digest(report, records)
         self._conn.execute(
