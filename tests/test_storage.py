@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import psycopg
 import pytest
 
@@ -83,7 +84,7 @@ def test_migrations_are_applied_once_in_order_and_recorded(database, tmp_path):
 
     _store(database)  # opening a store brings its schema up to date
     with psycopg.connect(database, autocommit=True) as conn:
-        assert [n for (n,) in conn.execute("SELECT number FROM schema_migrations ORDER BY number")] == [1, 2, 3, 4]
+        assert [n for (n,) in conn.execute("SELECT number FROM schema_migrations ORDER BY number")] == [1, 2, 3, 4, 5]
         assert migrate(conn) == []  # nothing twice
         changed = tmp_path / "migrations"
         shutil.copytree(MIGRATIONS, changed)
@@ -91,6 +92,30 @@ def test_migrations_are_applied_once_in_order_and_recorded(database, tmp_path):
         first.write_text(first.read_text() + "\n-- changed afterwards\n")
         with pytest.raises(MigrationError, match="endret"):
             migrate(conn, changed)
+
+
+def test_vectors_stored_before_halfvec_are_kept_and_found_after_the_migration(database, tmp_path):
+    from absolutt_kb.storage.migrate import MIGRATIONS, migrate
+
+    before = tmp_path / "before"
+    before.mkdir()
+    for path in sorted(MIGRATIONS.glob("000[1-4]_*.sql")):
+        shutil.copy(path, before / path.name)
+    vector = np.linspace(-1, 1, 384, dtype=np.float32)
+    vector /= np.linalg.norm(vector)
+    with psycopg.connect(database, autocommit=True) as conn:
+        assert migrate(conn, before) == [1, 2, 3, 4]
+        conn.execute("INSERT INTO records (id, record_id, content, kind, theme, document, title, record_share, regions, "
+                     "text_key, terms, length, data, themes) VALUES (1, 'passage:a', 'c', 'passage', '', 'a.md', 'A', 0, "
+                     "'felles', 'k', 'a |', 1, '{}', '[]')")
+        conn.execute("INSERT INTO embeddings (record, embedding) VALUES (1, %s::vector)", (str(vector.tolist()),))
+        assert migrate(conn) == [5]
+        assert conn.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                            "'embeddings'::regclass AND attname = 'embedding'").fetchone() == ("halfvec(384)",)
+        ((record, similarity),) = conn.execute(
+            "SELECT record, -(embedding <#> %s::halfvec) FROM embeddings ORDER BY embedding <#> %s::halfvec LIMIT 1",
+            (str(vector.tolist()), str(vector.tolist()))).fetchall()
+    assert record == 1 and abs(similarity - 1) < 1e-3  # the same vector, to 16-bit precision
 
 
 def test_one_writer_at_a_time_in_a_database(corpus_dir, embedder, database):
@@ -174,8 +199,16 @@ def test_db_start_prints_a_url_with_the_schema_and_db_stop_stops_it_cleanly():
         with psycopg.connect(address) as conn:
             assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] >= 2
             assert conn.execute("SHOW shared_buffers").fetchone() == ("1GB",)  # room for the HNSW index
+            # The vectors were read into shared buffers: the first questions after a start are not slow.
+            assert conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_prewarm'").fetchone() == (1,)
         again = subprocess.run([*command, "start", "--data", str(data)], capture_output=True, text=True, cwd=REPO)
         assert again.stdout.strip() == address  # found running, not started twice
+        # A database whose vectors outgrow the buffers gets more at the next start (the server restarts once).
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(devserver, "buffers_wanted_mb", lambda _address: 1280)
+            assert devserver.start(data) == address
+        with psycopg.connect(address) as conn:
+            assert conn.execute("SHOW shared_buffers").fetchone() == ("1280MB",)
         assert subprocess.run([*command, "url", "--data", str(data)], capture_output=True, text=True,
                               cwd=REPO).stdout.strip() == address
     finally:

