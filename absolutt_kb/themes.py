@@ -223,7 +223,7 @@ class ThemeLinker:
         sims = about_vectors @ self._vectors.T  # records x anchors
         best_anchor = np.stack([np.where(self._owner == n, sims, -np.inf).argmax(1) for n in range(len(self.themes))], 1)
         raw = np.take_along_axis(sims, best_anchor, 1)
-        matched = [[sorted({kw for term, kw in k.items() if term in words}) for k in self._keywords]
+        matched = [[sorted({k[term] for term in words & k.keys()}) for k in self._keywords]
                    for words in (set(analyse(text, compounds=False)) for text in about)]
         raw = raw + KEYWORD_WEIGHT * np.array([[min(len(m), MAX_KEYWORDS) for m in row] for row in matched]).reshape(raw.shape)
         has_about = np.array([bool(t) for t in about])
