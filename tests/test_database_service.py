@@ -86,7 +86,9 @@ def test_sigkill_of_an_ingest_at_random_moments_leaves_the_database_answering(co
     monkeypatch.setenv("ABSOLUTT_KB_NAMES", "0")  # the parser starts at once: kills land in every phase
     config.reload()
     ingest_corpus(corpus, database, embedder)
-    env = dict(os.environ, PYTHONPATH=str(REPO), ABSOLUTT_KB_NAMES="0")
+    scratch = tmp_path / "tmp"  # what a killed child leaves in its temporary folder goes with the test's
+    scratch.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(REPO), ABSOLUTT_KB_NAMES="0", TMPDIR=str(scratch))
     command = [sys.executable, "-m", "absolutt_kb", "ingest", "--corpus", str(corpus), "--index", database, "--wait", "30"]
     _append(corpus, 0)
     started = time.monotonic()
