@@ -129,6 +129,12 @@ def analyse(text: str, *, compounds: bool = True) -> list[str]:
     return terms
 
 
+def word_set(text: str) -> set[str]:
+    """The distinct terms of ``text``'s words, compounds not split: ``set(analyse(text, compounds=False))``,
+    each distinct word analysed once (the theme linker asks this of every record at every ingest)."""
+    return {_analyse_word(word) for word in set(_TOKEN.findall(normalise(text))) - STOPWORDS}
+
+
 class Terms(NamedTuple):
     """A document's keyword terms: its words (and their Norwegian equivalents), and the parts of its compounds."""
 

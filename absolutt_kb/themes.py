@@ -39,7 +39,7 @@ from absolutt_kb.belonging import Belonging, Surrounding
 from absolutt_kb.embedder import Embedder
 from absolutt_kb.indexing import text_key
 from absolutt_kb.records import Gathering, Passage, Person, PracticeExample, Record, ThemeLink, Work
-from absolutt_kb.text import analyse
+from absolutt_kb.text import analyse, word_set
 
 DEFAULT_TAXONOMY = Path(__file__).with_name("themes.json")
 KEYWORD_WEIGHT = 0.02  # per matched keyword, in cosine units (before scaling)
@@ -224,7 +224,7 @@ class ThemeLinker:
         best_anchor = np.stack([np.where(self._owner == n, sims, -np.inf).argmax(1) for n in range(len(self.themes))], 1)
         raw = np.take_along_axis(sims, best_anchor, 1)
         matched = [[sorted({k[term] for term in words & k.keys()}) for k in self._keywords]
-                   for words in (set(analyse(text, compounds=False)) for text in about)]
+                   for words in (word_set(text) for text in about)]
         raw = raw + KEYWORD_WEIGHT * np.array([[min(len(m), MAX_KEYWORDS) for m in row] for row in matched]).reshape(raw.shape)
         has_about = np.array([bool(t) for t in about])
         raw = self._lean_to_context(records, raw, has_about)

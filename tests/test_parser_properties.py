@@ -72,3 +72,14 @@ def test_parsers_never_crash_on_arbitrary_text(text):
 @given(st.binary(max_size=300))
 def test_decoding_never_fails(data):
     assert isinstance(decode_text(data), str)
+
+
+@settings(deadline=None)  # the first example loads the word list
+@given(st.lists(st.one_of(TITLE_WORD, SURNAMES, st.sampled_from(["og", "i", "THE", "Skulen", "ﬁnne", "2024", "—", "\u00e6"]),
+                          st.text(max_size=12)), max_size=40))
+def test_a_texts_word_set_is_the_set_of_its_analysed_words(words):
+    """The theme linker's fast path gives the same words as the analysis search uses."""
+    from absolutt_kb.text import analyse, word_set
+
+    text = " ".join(words)
+    assert word_set(text) == set(analyse(text, compounds=False))
