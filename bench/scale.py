@@ -340,11 +340,18 @@ def publish_postgres(payload, work: Path, n: int) -> tuple[str, float, float]:  
     return url, seconds, size / 2**20
 
 
-def postgres_rss_mb() -> float:
-    """Resident memory of every PostgreSQL server process, in MB (shared buffers counted once per process)."""
+def postgres_rss_mb(pgdata: Path) -> int | None:
+    """Resident memory of the bench's own PostgreSQL server (its postmaster in ``pgdata`` and every child),
+    in MB (shared buffers counted once per process; None when it cannot be read). Other servers on the
+    machine are not counted: a run beside another server counted both."""
     import psutil
 
-    return sum(p.memory_info().rss for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres") / 2**20
+    try:
+        postmaster = psutil.Process(int((pgdata / "postmaster.pid").read_text().split()[0]))
+        processes = [postmaster, *postmaster.children(recursive=True)]
+        return round(sum(p.memory_info().rss for p in processes) / 2**20)
+    except (OSError, ValueError, IndexError, psutil.Error):
+        return None
 
 
 def child(kind: str, index_dir: Path | str, repeat: int) -> dict:
@@ -514,7 +521,7 @@ def main() -> None:
             url, build_s, size = publish_postgres(payload, work, n)
             product = child("product", url, args.repeat)
             row["postgresql"] = {"build_s": round(build_s, 1), "size_mb": round(size), **product,
-                                 "server_rss_mb": round(postgres_rss_mb())}
+                                 "server_rss_mb": postgres_rss_mb(work / "pgdata")}
         del records, vectors, terms, payload
         print(json.dumps(row), flush=True)
         rows.append(row)
