@@ -252,14 +252,14 @@ class ThemeLinker:
         """
         out = np.asarray(vectors, dtype=np.float32).copy()
         own = [i for i, r in enumerate(records) if not isinstance(r, Passage) and about[i]]
-        keys = {i: about_key(self._embedder.name, about[i]) for i in own}
-        new = list(dict.fromkeys(keys[i] for i in own if keys[i] not in remembered))
-        texts = {keys[i]: about[i] for i in own}
-        found = dict(zip(new, np.asarray(self._embedder.embed_passages([texts[k] for k in new]), dtype=np.float32)
-                         .reshape(len(new), -1))) if new else {}  # short texts: the plain path is quick
-        kept = {k: found[k] if k in found else np.asarray(remembered[k], dtype=np.float32) for k in keys.values()}
-        for i in own:
-            out[i] = kept[keys[i]]
+        keys = [about_key(self._embedder.name, about[i]) for i in own]
+        texts = dict(zip(keys, (about[i] for i in own)))  # one text per key
+        new = [k for k in texts if k not in remembered]
+        kept = {k: np.asarray(remembered[k], dtype=np.float32) for k in texts if k in remembered}
+        if new:  # short texts: the plain path is quick
+            kept |= zip(new, np.asarray(self._embedder.embed_passages([texts[k] for k in new]), dtype=np.float32))
+        for i, key in zip(own, keys):
+            out[i] = kept[key]
         return out, kept
 
     def _links(self, scores: np.ndarray, anchors: np.ndarray, evidence: str | list[str], judged: bool = True

