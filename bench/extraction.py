@@ -20,7 +20,9 @@ One corpus through the command line (``ingest`` then ``records --json``):
 The product never reads these files; only this script does. Scores follow the
 matching rules of ``../shared/eval/real/README.md``; person precision is the
 share of person cards whose name is a gold person (``not_persons``,
-``quoted_or_passing`` and every other name count as false).
+``quoted_or_passing`` and every other name count as false); practice precision
+is the share of practice cards that match a gold practice example by the same
+rule as recall (owner and title).
 """
 
 from __future__ import annotations
@@ -112,6 +114,13 @@ def score(gold: dict, records: list[dict], verbose: bool = False) -> dict[str, t
     gold_names = {fold(n) for g in gold.get("persons", []) for n in [g["name"], *g.get("aliases", [])]}
     cards = [p for p in people if {fold(n) for n in [p["name"], *p.get("aliases", [])]} & gold_names]
     out["person_cards"] = (len(cards), len(people))
+    examples = by_kind.get("practice", [])
+    true_examples = [e for e in examples if any(practice_found(g, [e]) for g in gold.get("practice", []))]
+    out["practice_cards"] = (len(true_examples), len(examples))
+    if verbose:
+        for e in examples:
+            if e not in true_examples:
+                print(f"  falsk practice: {e.get('owner', '')}: {e['title'][:60]} ({e['source']['document']})")
     if verbose:
         for p in people:
             if not {fold(n) for n in [p["name"], *p.get("aliases", [])]} & gold_names:
@@ -155,16 +164,17 @@ def _merged_gold(golds: list[dict]) -> dict:
 def _figures(result: dict) -> dict[str, float]:
     figures = {k: _share(*result[k]) for k in KINDS}
     figures["person-precision"] = _share(*result["person_cards"])
+    figures["practice-precision"] = _share(*result["practice_cards"])
     return figures
 
 
 def _line(label: str, figures: dict[str, float]) -> str:
-    return f"{label}: " + " ".join(f"{k} {figures[k]:.3f}" for k in (*KINDS, "person-precision"))
+    return f"{label}: " + " ".join(f"{k} {figures[k]:.3f}" for k in (*KINDS, "person-precision", "practice-precision"))
 
 
 def _counts(result: dict) -> str:
     """Hits/total per kind, for the tables: "persons 55/63 …"."""
-    keys = (*KINDS, "person_cards")
+    keys = (*KINDS, "person_cards", "practice_cards")
     return "  [" + ", ".join(f"{k.replace('_cards', ' cards')} {result[k][0]}/{result[k][1]}" for k in keys) + "]"
 
 
@@ -193,9 +203,9 @@ def cross_validate(args) -> int:
         per_fold.append(_figures(result))
         print(_line(f"fold {k + 1} ({len(held_out)} dok.)", per_fold[-1]))
     print("\nper type over foldene: snitt [min–maks]; sum over alle åpne dokumenter")
-    for key in (*KINDS, "person-precision"):
+    for key in (*KINDS, "person-precision", "practice-precision"):
         values = [f[key] for f in per_fold]
-        total_key = "person_cards" if key == "person-precision" else key
+        total_key = key.replace("-precision", "_cards") if key.endswith("-precision") else key
         hits, total = totals[total_key]
         print(f"  {key:<17} {sum(values) / len(values):.3f} [{min(values):.3f}–{max(values):.3f}]  {hits}/{total}")
     models = fit(list(labelled.values()))
@@ -213,7 +223,7 @@ def cross_validate(args) -> int:
         seed_result = score(seed_gold, seed_records, args.verbose)
         tips = sum(r["kind"] == "tip" for r in seed_records)
         print(_line("seeds", _figures(seed_result)) + f"  (tips {tips})" + _counts(seed_result))
-    mean = {k: sum(f[k] for f in per_fold) / len(per_fold) for k in (*KINDS, "person-precision")}
+    mean = {k: sum(f[k] for f in per_fold) / len(per_fold) for k in (*KINDS, "person-precision", "practice-precision")}
     print(f"\n{time.perf_counter() - started:.0f} s")
     print(_line(f"folds {args.folds}", mean))
     return 0
