@@ -254,14 +254,14 @@ class Searcher:
         records = dict(zip(rows, self.index.records_at(rows)))
         hits = [self._hit(records[i], s, term_set, names.get(i)) for i, s in ranked[:k]]
         if mode == "hybrid" and vector is not None:
-            hits = self._judge(query, hits, vector, names)
+            hits = self._judge(query, hits, rows, vector, names)
         return hits
 
-    def _judge(self, query: str, hits: list[SearchHit], vector: np.ndarray, names: dict[int, str]) -> list[SearchHit]:
-        """Each hit with its calibrated relevance, and whether that makes it an answer."""
+    def _judge(self, query: str, hits: list[SearchHit], rows: list[int], vector: np.ndarray, names: dict[int, str]
+               ) -> list[SearchHit]:
+        """Each hit (at its row) with its calibrated relevance, and whether that makes it an answer."""
         topic = self.topic(query)
         mean = self.index.mean_similarity(vector)
-        rows = [self._row[hit.record.id] for hit in hits]
         all_terms = self.index.terms(rows)
         meanings = self.index.vectors(rows) @ vector - mean if rows else np.zeros(0)
         measured = []
