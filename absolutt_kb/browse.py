@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from absolutt_kb.records import KIND_LABELS, Gathering, Passage, Person, Record, Work
 from absolutt_kb.storage.base import KnowledgeIndex
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def primary_theme(record: Record) -> str | None:
@@ -25,6 +28,8 @@ def theme_counts(index: KnowledgeIndex, labels: dict[str, str]) -> pd.DataFrame:
         index: The knowledge base (only its columns are read).
         labels: Theme id → label, in the taxonomy's order.
     """
+    import pandas as pd  # only the overview page needs it; searching should not wait for the import
+
     counts = Counter((labels[t], KIND_LABELS[k]) for t, k in zip(index.column("theme"), index.column("kind")) if t in labels)
     table = pd.Series(counts, dtype="int64").unstack(fill_value=0) if counts else pd.DataFrame()
     if table.empty:

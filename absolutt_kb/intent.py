@@ -7,6 +7,7 @@ date asks for gatherings.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from absolutt_kb.text import analyse
@@ -29,19 +30,24 @@ CUES = {
 _QUESTION_CUES = {"hvem": "person", "kven": "person", "who": "person", "whom": "person"}
 _MONTHS = re.compile(r"\b(januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)\b", re.IGNORECASE)
 _WHEN = re.compile(r"^\s*(?:når|kor tid|when)\b", re.IGNORECASE)  # a stop word, so read before analysis
-# Whole words only: "følgeforskning" is research about the programme, not a request for literature.
-_CUE_TERMS = {kind: set(analyse(words, compounds=False)) for kind, words in CUES.items()}
+
+
+@functools.cache
+def _cue_terms_by_kind() -> dict[str, set[str]]:
+    """Each kind's cue terms; whole words only: "følgeforskning" is research about the programme, not a request
+    for literature. Analysed at first use, not at import: analysis reads the word list (0.4 s)."""
+    return {kind: set(analyse(words, compounds=False)) for kind, words in CUES.items()}
 
 
 def cue_terms() -> frozenset[str]:
     """Every term that says what kind of answer is wanted (they say nothing of the topic)."""
-    return frozenset().union(*_CUE_TERMS.values())
+    return frozenset().union(*_cue_terms_by_kind().values())
 
 
 def wanted_kinds(query: str) -> set[str]:
     """The kinds of record the query's wording asks for (empty when it does not say)."""
     terms = set(analyse(query, compounds=False))
-    kinds = {kind for kind, cues in _CUE_TERMS.items() if terms & cues}
+    kinds = {kind for kind, cues in _cue_terms_by_kind().items() if terms & cues}
     kinds |= {_QUESTION_CUES[w] for w in re.findall(r"\w+", query.lower()) if w in _QUESTION_CUES}
     if _MONTHS.search(query) or re.search(r"\b\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})\b", query) or _WHEN.search(query):
         kinds.add("gathering")
