@@ -397,3 +397,36 @@ def test_an_index_sealed_before_blake3_still_opens_and_its_damage_is_still_found
         fh.seek(-1, 2)
         fh.write(bytes([last[0] ^ 0xFF]))  # one bit pattern changed in the last vector
     assert not is_complete(folder)
+
+
+def test_a_large_generation_is_checked_beside_the_first_answers_and_its_damage_makes_the_next_opening_fall_back(
+    built, corpus_dir, embedder, tmp_path, monkeypatch
+):
+    from absolutt_kb.storage import folder as folder_backend
+
+    monkeypatch.setattr(folder_backend, "CHECK_BESIDE_BYTES", 0)  # every generation counts as large
+    _corpus, index_dir, first = _two_generations(built, corpus_dir, embedder, tmp_path)
+    damaged = current_generation(index_dir)
+    with (damaged / "vectors.npy").open("r+b") as fh:
+        fh.seek(200)
+        fh.write(b"\xff\xfe")
+    index = load_index(index_dir)
+    assert index.folder == damaged and not index.warning  # opened at once; the files are hashed beside
+    searcher = Searcher(index, embedder)
+    assert index.wait_checked(timeout=60)
+    with pytest.raises(IndexChanged) as raised:  # the app opens the index again on IndexChanged
+        searcher.search("tidlig innsats", k=3)
+    assert isinstance(raised.value, IndexUnusable) and "skadet" in str(raised.value)  # the CLI prints the message
+    reopened = load_index(index_dir)  # in a new process too: the mark stays with the generation
+    assert reopened.folder == first and "skadet" in reopened.warning and "vectors.npy" in reopened.warning
+    assert Searcher(reopened, embedder).search("tidlig innsats", k=3)
+
+
+def test_an_intact_large_generation_checked_beside_answers_as_before(built, embedder, monkeypatch):
+    from absolutt_kb.storage import folder as folder_backend
+
+    monkeypatch.setattr(folder_backend, "CHECK_BESIDE_BYTES", 0)
+    index = load_index(built.index_dir)
+    assert index.wait_checked(timeout=60) and not index.warning
+    assert Searcher(index, embedder).search("tidlig innsats", k=3)
+    assert not (index.folder / folder_backend.DAMAGED).exists()

@@ -19,6 +19,13 @@ An index folder holds generations (see ``generations``); one generation is::
 Nothing is unpickled when loading; files that do not match their seal, or a
 manifest for another model, give ``IndexUnusable`` with a message (or the
 previous complete generation with a warning), never wrong answers.
+
+A generation over ``CHECK_BESIDE_BYTES`` (a million passages is 4.7 GB) is
+opened after the cheap checks (seal, file list, manifest) and its files are
+hashed in a thread beside the first answers. A mismatch makes every later
+search raise ``DamageFound`` and leaves a ``DAMAGED`` mark in the generation,
+so the next opening, in this process or another, falls back to the previous
+complete generation as above.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -43,7 +51,7 @@ from absolutt_kb.dense import build_dense, set_threads
 from absolutt_kb.manifest import IndexUnusable, Manifest
 from absolutt_kb.privacy import PrivacyRules, load_rules
 from absolutt_kb.records import Record, record_from_dict
-from absolutt_kb.storage.base import DocumentCache, KnowledgeIndex, Store, Written
+from absolutt_kb.storage.base import DocumentCache, IndexChanged, KnowledgeIndex, Store, Written
 from absolutt_kb.text import Terms
 
 MANIFEST = "manifest.json"
@@ -51,6 +59,12 @@ LEXICON = "lexicon.txt"
 ABOUT = "about.npy"
 ABOUT_KEYS = "about-keys.txt"
 DECODE_CACHE = 50_000  # decoded records kept per loaded index
+CHECK_BESIDE_BYTES = 512 * 2**20  # larger generations are hashed beside the first answers (BLAKE3: ~1 s for 4.7 GB)
+DAMAGED = "DAMAGED"  # left in a generation a check beside the answers found damaged: the next opening falls back
+
+
+class DamageFound(IndexChanged, IndexUnusable):
+    """The check beside the answers found the generation damaged: open the index again (it falls back)."""
 
 
 def regions_value(record: Record) -> str:
@@ -101,6 +115,9 @@ class FolderIndex(KnowledgeIndex):
         self.centroid = centroid
         self.embeddings = embeddings  # float16, memory-mapped and open while the index is
         self.lexicon = lexicon
+        self._damage = ""
+        self._checked = threading.Event()
+        self._checked.set()
         scores = bm25.scores
         indptr = np.asarray(scores["indptr"], dtype=np.int64)
         ends = np.append(indptr[1:], len(scores["data"]))
@@ -108,6 +125,33 @@ class FolderIndex(KnowledgeIndex):
 
     def __len__(self) -> int:
         return self._table.num_rows
+
+    def check_beside(self) -> None:
+        """Hash every file against the seal in a thread; answers are given meanwhile (``wait_checked``)."""
+        self._checked.clear()
+        threading.Thread(target=self._check, name=f"seal-check {self.folder.name}", daemon=True).start()
+
+    def _check(self) -> None:
+        try:
+            generations.verify(self.folder, deep=True, one_core=True)
+        except generations.GenerationDamaged as exc:
+            self._damage = str(exc)
+            with contextlib.suppress(OSError), (self.folder / DAMAGED).open("x", encoding="utf-8") as mark:
+                mark.write(self._damage + "\n")  # the first finding stays (a read-only index: refused here only)
+        finally:
+            self._checked.set()
+
+    def wait_checked(self, timeout: float | None = None) -> bool:
+        """Wait for the check beside the answers; whether it has finished (True at once when there is none)."""
+        return self._checked.wait(timeout)
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        if self._damage:
+            raise DamageFound(
+                f"Indeksen er skadet ({self._damage}). Åpne den på nytt: da brukes forrige hele versjon."
+            )
+        yield
 
     def record(self, row: int) -> Record:
         row = int(row)
@@ -398,8 +442,15 @@ def load_index(index_dir: Path, *, model: str | None = None, verify: bool = True
     return index
 
 
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file())
+
+
 def _load_generation(folder: Path, *, verify: bool) -> FolderIndex:
-    manifest = _manifest_of(folder, deep=verify)
+    with contextlib.suppress(OSError):  # found damaged beside the answers, by this process or another
+        raise generations.GenerationDamaged((folder / DAMAGED).read_text(encoding="utf-8").strip())
+    beside = verify and _size(folder) > CHECK_BESIDE_BYTES
+    manifest = _manifest_of(folder, deep=verify and not beside)
     set_threads(config.current().threads)
     try:
         source = pa.memory_map(str(folder / "records.arrow"), "r")
@@ -417,4 +468,7 @@ def _load_generation(folder: Path, *, verify: bool) -> FolderIndex:
         raise IndexUnusable("Vektorenes dimensjon stemmer ikke med manifestet. Bygg indeksen på nytt.")
     if hasattr(dense, "nprobe") and manifest.dense.get("nprobe"):
         dense.nprobe = int(manifest.dense["nprobe"])
-    return FolderIndex(folder, manifest, table, dense, retriever, centroid, embeddings, lexicon)
+    index = FolderIndex(folder, manifest, table, dense, retriever, centroid, embeddings, lexicon)
+    if beside:
+        index.check_beside()
+    return index
