@@ -325,7 +325,8 @@ def _ingest(
     progress("knytter postene til programtemaene")
     # Themes are scored relative to the whole corpus, so every record is linked again (a matrix product).
     linker = ThemeLinker(load_taxonomy(), embedder)
-    linked = linker.link_all(records, vectors, previous.about_vectors() if previous is not None else None)
+    linked = linker.link_all(records, vectors, previous.about_vectors() if previous is not None else None,
+                             previous.theme_words() if previous is not None else None)
     records = [with_changes(r, themes=links) for r, links in zip(records, linked.links)]
 
     manifest = Manifest(
@@ -337,7 +338,8 @@ def _ingest(
     progress("skriver ny versjon av indeksen")
     # After a change of privacy rules no older version is kept: it would still hold what was removed.
     keep_previous = previous is None or previous.manifest.settings.get("privacy") == settings["privacy"]
-    written = Written(records=records, vectors=vectors, terms=terms, keys=keys, manifest=manifest, about=linked.about)
+    written = Written(records=records, vectors=vectors, terms=terms, keys=keys, manifest=manifest, about=linked.about,
+                      theme_words=linked.words)
     index = store.publish(written, previous=previous, keep_previous=keep_previous)
     return BuildReport(
         files=tuple(reports),

@@ -29,7 +29,7 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -179,12 +179,19 @@ def about_key(model: str, text: str) -> str:
     return text_key(model, f"about\x00{text}")
 
 
+def words_key(keywords_digest: str, text: str) -> str:
+    """The key a text's theme keywords are remembered by between versions (they depend on the taxonomy's words)."""
+    return text_key(keywords_digest, f"words\x00{text}")
+
+
 @dataclass(frozen=True)
 class Linked:
-    """Every record's theme links, and the vectors of what non-passage records are about (by ``about_key``)."""
+    """Every record's theme links; and, to remember with the version, the vectors of what non-passage records
+    are about (by ``about_key``) and the theme keywords each about-text holds (by ``words_key``)."""
 
     links: list[tuple[ThemeLink, ...]]
     about: dict[str, np.ndarray]
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class ThemeLinker:
@@ -204,9 +211,14 @@ class ThemeLinker:
         self._keywords = [
             {term: kw for kw in theme.keywords for term in analyse(kw, compounds=False)} for theme in themes
         ]
+        self._keyword_terms = frozenset().union(*(k.keys() for k in self._keywords))
+        self._keywords_digest = "theme-words:" + hashlib.sha256(
+            json.dumps([LINK_VERSION, sorted(self._keyword_terms)]).encode()
+        ).hexdigest()[:16]
 
     def link_all(self, records: list[Record], vectors: np.ndarray,
-                 remembered: Mapping[str, np.ndarray] | None = None) -> Linked:
+                 remembered: Mapping[str, np.ndarray] | None = None,
+                 remembered_words: Mapping[str, tuple[str, ...]] | None = None) -> Linked:
         """Every record's theme links, best first, scored relative to the whole corpus.
 
         Args:
@@ -214,17 +226,20 @@ class ThemeLinker:
             vectors: Their index vectors (a passage is about what it is indexed by).
             remembered: Vectors of what records are about, by ``about_key``, from the last version:
                 only texts not among them are embedded.
+            remembered_words: The theme keywords of about-texts, by ``words_key``, from the last version:
+                only texts not among them are analysed.
 
         Returns:
-            Per record, one link per theme with its evidence; and the vectors to remember.
+            Per record, one link per theme with its evidence; and the vectors and keywords to remember.
         """
         about = [about_text(r) for r in records]
         about_vectors, own = self._about_vectors(records, about, vectors, remembered or {})
         sims = about_vectors @ self._vectors.T  # records x anchors
         best_anchor = np.stack([np.where(self._owner == n, sims, -np.inf).argmax(1) for n in range(len(self.themes))], 1)
         raw = np.take_along_axis(sims, best_anchor, 1)
-        matched = [[sorted({k[term] for term in words & k.keys()}) for k in self._keywords]
-                   for words in (word_set(text) for text in about)]
+        held = self._theme_words(about, remembered_words or {})
+        matched = [[sorted({k[term] for term in held[text].intersection(k.keys())}) for k in self._keywords]
+                   for text in about]
         raw = raw + KEYWORD_WEIGHT * np.array([[min(len(m), MAX_KEYWORDS) for m in row] for row in matched]).reshape(raw.shape)
         has_about = np.array([bool(t) for t in about])
         raw = self._lean_to_context(records, raw, has_about)
@@ -232,16 +247,35 @@ class ThemeLinker:
         mean, spread = usable.mean(0), np.maximum(usable.std(0), 1e-3)
         scores = (raw - mean) / spread
         out = []
+        said: dict[tuple[int, tuple[str, ...]], str] = {}  # the same few phrases for 30,000 passages: built once
         for i in range(len(records)):
             if not has_about[i]:
                 out.append(self._links(np.zeros(len(self.themes)), best_anchor[i], "ingen tema eller tittel å gå etter",
                                        judged=False))
                 continue
-            evidence = [f"nærmest «{self._anchors[int(a)][1]}»" + ("; ord: " + ", ".join(m[:4]) if m else "")
-                        for a, m in zip(best_anchor[i], matched[i])]
+            evidence = []
+            for a, m in zip(best_anchor[i].tolist(), matched[i]):
+                key = (a, tuple(m[:4]))
+                if key not in said:
+                    said[key] = f"nærmest «{self._anchors[a][1]}»" + ("; ord: " + ", ".join(key[1]) if m else "")
+                evidence.append(said[key])
             out.append(self._links(scores[i], best_anchor[i], evidence))
         self._take_from_surroundings(records, out, scores, sims)
-        return Linked(out, own)
+        words = {words_key(self._keywords_digest, text): tuple(sorted(terms)) for text, terms in held.items()}
+        return Linked(out, own, words)
+
+    def _theme_words(self, about: list[str], remembered: Mapping[str, tuple[str, ...]]) -> dict[str, frozenset[str]]:
+        """The taxonomy's keyword terms each distinct about-text holds: remembered, or analysed now.
+
+        Analysing every text's words was a third of linking at 30,000 passages, at every ingest. The
+        terms a text holds of all the themes' keywords are all that matching needs, so they are exact.
+        """
+        out: dict[str, frozenset[str]] = {}
+        for text in about:
+            if text not in out:
+                known = remembered.get(words_key(self._keywords_digest, text))
+                out[text] = frozenset(known) if known is not None else frozenset(word_set(text) & self._keyword_terms)
+        return out
 
     def _about_vectors(self, records: list[Record], about: list[str], vectors: np.ndarray,
                        remembered: Mapping[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:

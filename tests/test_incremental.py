@@ -152,3 +152,30 @@ def test_a_changed_document_does_not_embed_what_unchanged_records_are_about(corp
 
 def _by_id(link):
     return link.id
+
+
+def test_a_changed_document_does_not_analyse_again_what_unchanged_records_are_about(
+    corpus, embedder, index_location, tmp_path, monkeypatch
+):
+    from absolutt_kb import themes
+    from absolutt_kb.themes import about_text
+
+    first = ingest_corpus(corpus, index_location, embedder)
+    unchanged = {about_text(r) for r in first.index.all_records()}
+    with (corpus / "nettverkssamling-vestland.md").open("a", encoding="utf-8") as fh:
+        fh.write(NEW_PARAGRAPH)
+    analysed: list[str] = []
+    real_word_set = themes.word_set
+    monkeypatch.setattr(themes, "word_set", lambda text: analysed.append(text) or real_word_set(text))
+    second = ingest_corpus(corpus, index_location, embedder)
+    assert analysed and all("Fjordbyen" in text for text in analysed)  # only the changed section's texts
+    assert not set(analysed) & unchanged
+    monkeypatch.setattr(themes, "word_set", real_word_set)
+    fresh = ingest_corpus(corpus, tmp_path / "fresh", embedder)  # the same keywords found as from nothing
+
+    def keywords(index) -> dict[str, dict[str, str]]:  # the «ord: …» of each theme's evidence
+        return {r.id: {t.id: t.evidence.partition("ord: ")[2].partition(";")[0] for t in r.themes}
+                for r in index.all_records()}
+
+    assert keywords(second.index) == keywords(fresh.index)
+    assert any(any(found.values()) for found in keywords(second.index).values())

@@ -42,8 +42,9 @@ class IndexChanged(Exception):
 class Written:
     """What a writer publishes: every record with its vector and keyword terms, and the manifest.
 
-    ``about`` holds the vectors of what non-passage records are about (``themes.about_key``), kept with the
-    version so the next ingest does not embed them again, and gone with it.
+    ``about`` holds the vectors of what non-passage records are about (``themes.about_key``), and
+    ``theme_words`` the theme keywords each about-text holds (``themes.words_key``); both are kept with the
+    version so the next ingest does not embed or analyse those texts again, and go with it.
     """
 
     records: list[Record]
@@ -52,6 +53,7 @@ class Written:
     keys: list[str]
     manifest: Manifest
     about: dict[str, np.ndarray] = field(default_factory=dict)
+    theme_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class KnowledgeIndex(ABC):
@@ -178,6 +180,10 @@ class KnowledgeIndex(ABC):
     @abstractmethod
     def about_vectors(self) -> dict[str, np.ndarray]:
         """The vectors of what non-passage records are about, by ``themes.about_key`` (see ``Written.about``)."""
+
+    @abstractmethod
+    def theme_words(self) -> dict[str, tuple[str, ...]]:
+        """The theme keywords each about-text holds, by ``themes.words_key`` (see ``Written.theme_words``)."""
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:

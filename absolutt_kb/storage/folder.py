@@ -14,6 +14,8 @@ An index folder holds generations (see ``generations``); one generation is::
     lexicon.txt       every whole-word term of the corpus, one a line: which query compounds may be split
     about.npy         float32 vectors of what non-passage records are about, row i = key on line i of
     about-keys.txt    (``themes.about_key``): the next ingest embeds only new ones
+    theme-words.tsv   per about-text key (``themes.words_key``), the theme keywords it holds: the next
+                      ingest analyses only new texts
     SEAL              the BLAKE3 checksum of every other file, written last: the generation is complete
 
 Nothing is unpickled when loading; files that do not match their seal, or a
@@ -58,6 +60,7 @@ MANIFEST = "manifest.json"
 LEXICON = "lexicon.txt"
 ABOUT = "about.npy"
 ABOUT_KEYS = "about-keys.txt"
+THEME_WORDS = "theme-words.tsv"
 DECODE_CACHE = 50_000  # decoded records kept per loaded index
 CHECK_BESIDE_BYTES = 512 * 2**20  # larger generations are hashed beside the first answers (BLAKE3: ~1 s for 4.7 GB)
 DAMAGED = "DAMAGED"  # left in a generation a check beside the answers found damaged: the next opening falls back
@@ -217,6 +220,13 @@ class FolderIndex(KnowledgeIndex):
             return {}
         return dict(zip(keys, vectors)) if len(keys) == len(vectors) else {}
 
+    def theme_words(self) -> dict[str, tuple[str, ...]]:
+        try:
+            lines = (self.folder / THEME_WORDS).read_text(encoding="utf-8").splitlines()
+        except OSError:  # a generation from before they were kept: analyse the texts again
+            return {}
+        return {key: tuple(terms.split()) for key, _, terms in (line.partition("\t") for line in lines)}
+
 
 class FolderCache(DocumentCache):
     """One JSON file per document under ``index/documents/``, written atomically and checksummed.
@@ -346,6 +356,9 @@ def _write_generation(folder: Path, written: Written, previous: FolderIndex | No
     (folder / ABOUT_KEYS).write_text("".join(f"{k}\n" for k in about), encoding="ascii")
     np.save(folder / ABOUT, np.array([written.about[k] for k in about], dtype=np.float32).reshape(len(about), dim),
             allow_pickle=False)
+    (folder / THEME_WORDS).write_text(
+        "".join(f"{k}\t{' '.join(written.theme_words[k])}\n" for k in sorted(written.theme_words)), encoding="utf-8"
+    )
     lexicon = sorted(set().union(*(t.words for t in written.terms)) if written.terms else ())
     (folder / LEXICON).write_text("".join(f"{w}\n" for w in lexicon), encoding="utf-8")
     manifest = written.manifest.to_dict() | {"generation": folder.name, "dense": info.to_dict(), "backend": "folder"}

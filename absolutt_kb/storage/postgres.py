@@ -349,6 +349,9 @@ class PostgresIndex(KnowledgeIndex):
         rows = self._query("SELECT key, embedding FROM about_vectors", ())
         return {key: np.frombuffer(bytes(data), dtype="<f4").astype(np.float32) for key, data in rows}
 
+    def theme_words(self) -> dict[str, tuple[str, ...]]:
+        return {key: tuple(terms.split()) for key, terms in self._query("SELECT key, terms FROM theme_words", ())}
+
 
 def _entry_digest(report: dict, records: list[dict]) -> str:
     """The checksum a cache entry is stored with."""
@@ -571,6 +574,7 @@ class PostgresStore(Store):
                 conn.execute("CREATE INDEX embeddings_hnsw ON embeddings USING hnsw (embedding halfvec_ip_ops) "
                              "WITH (m = 16, ef_construction = 64)")
             self._replace_about(conn, written.about)
+            self._replace_theme_words(conn, written.theme_words)
             n, total = conn.execute("SELECT count(*), coalesce(sum(length), 0) FROM records").fetchone()
             centroid = vectors.mean(axis=0) if len(vectors) else np.zeros(DIMENSION, dtype=np.float32)
             manifest = written.manifest.to_dict() | {"backend": "postgresql", "dense": {
@@ -588,7 +592,7 @@ class PostgresStore(Store):
                  [float(x) for x in centroid]),
             )
         if not keep_previous:  # after a privacy change nothing of the old text may stay on disk
-            for table in ("records", "embeddings", "postings", "document_cache", "about_vectors"):
+            for table in ("records", "embeddings", "postings", "document_cache", "about_vectors", "theme_words"):
                 conn.execute(f"VACUUM (FULL) {table}")
         return self.open()
 
@@ -601,6 +605,17 @@ class PostgresStore(Store):
         if new:
             with conn.cursor() as cursor:
                 cursor.executemany("INSERT INTO about_vectors (key, embedding) VALUES (%s, %s)", new)
+
+    @staticmethod
+    def _replace_theme_words(conn: psycopg.Connection, words: dict[str, tuple[str, ...]]) -> None:
+        """Keep the theme keywords of this version's about-texts only; insert the new ones."""
+        conn.execute("DELETE FROM theme_words WHERE NOT (key = ANY(%s))", (list(words),))
+        held = {k for (k,) in conn.execute("SELECT key FROM theme_words").fetchall()}
+        new = [(k, " ".join(terms)) for k, terms in words.items() if k not in held]
+        if new:
+            with conn.cursor() as cursor, cursor.copy("COPY theme_words (key, terms) FROM STDIN") as copy:
+                for row in new:
+                    copy.write_row(row)
 
     @staticmethod
     def _forget(conn: psycopg.Connection, ids: list[int]) -> list[tuple[int, Terms]]:
