@@ -90,18 +90,23 @@ def link_records(records: list[Record]) -> list[Record]:
     for passage in passages:
         for work in _cited_works(passage.text, cited):
             tie(passage, work)
-    folded: dict[str, str] = {}  # each passage folded once, only when an example needs it
+    # A practice example is told of in other documents' passages that name its place and a distinctive
+    # word of its title. Examples are grouped by place, so each passage is searched once per place.
+    by_place: dict[str, list[tuple[PracticeExample, list[str]]]] = defaultdict(list)
     for example in (r for r in records if isinstance(r, PracticeExample)):
         place = fold(example.owner.split()[0]) if example.owner else ""
         words = [fold(w) for w in _distinctive_words(example.title)]
-        if not place or not words:
-            continue
-        for passage in passages:
-            if passage.source.document == example.source.document:
-                continue
-            text = folded.get(passage.id)
-            if text is None:
-                text = folded[passage.id] = fold(passage.text)
-            if place in text and any(re.search(rf"\b{re.escape(w)}\b", text) for w in words):
-                tie(example, passage)
+        if place and words:
+            by_place[place].append((example, words))
+    if by_place:
+        folded = [fold(p.text) for p in passages]
+        for place, examples in by_place.items():
+            for passage, text in zip(passages, folded):
+                if place not in text:
+                    continue
+                for example, words in examples:
+                    if passage.source.document != example.source.document and any(
+                        re.search(rf"\b{re.escape(w)}\b", text) for w in words
+                    ):
+                        tie(example, passage)
     return [with_changes(r, links=tuple(sorted(links[r.id]))) if links.get(r.id) else r for r in records]

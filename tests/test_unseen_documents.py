@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ingest.pipeline import extract_document
 from ingest.readers import read_document
 from tests.documents import write_docx, write_pdf
@@ -78,3 +80,29 @@ def test_people_are_linked_to_the_works_they_wrote():
     assert records["Tidlig innsats i praksis"].id in records["Kari Nordvik"].links
     assert records["Kari Nordvik"].id in records["Tidlig innsats i praksis"].links
     assert not records["Per Hansen"].links
+
+
+@pytest.mark.parametrize(
+    ("document", "passage_text", "linked"),
+    [
+        ("referat.md", "Namsos kommune viste årshjulet for STYRINGSDOKUMENTENE sine.", True),  # place and a title word
+        ("referat.md", "Namsos kommune var vertskap for samlingen.", False),  # the place alone
+        ("referat.md", "Andre kommuner har laget STYRINGSDOKUMENTENE sine.", False),  # the word alone
+        ("praksis.md", "Namsos kommune viste årshjulet for STYRINGSDOKUMENTENE sine.", False),  # its own document
+    ],
+)
+def test_a_practice_example_is_linked_to_passages_elsewhere_that_name_its_place_and_its_title(
+    document, passage_text, linked
+):
+    from absolutt_kb.links import link_records
+    from absolutt_kb.records import Passage, PracticeExample, Source
+
+    example = PracticeExample(id="practice:namsos", title="Årshjul for STYRINGSDOKUMENTENE", text="…",
+                              source=Source("praksis.md", "l1"), owner="Namsos kommune")
+    other = PracticeExample(id="practice:steinkjer", title="Ungdomsrådet i BUDSJETTET", text="…",
+                            source=Source("praksis.md", "l2"), owner="Steinkjer kommune")
+    passage = Passage(id="passage:p", title="Referat", text=passage_text, source=Source(document, "l3"))
+    by_id = {r.id: r for r in link_records([example, other, passage])}
+    assert (passage.id in by_id[example.id].links) is linked
+    assert (example.id in by_id[passage.id].links) is linked
+    assert not by_id[other.id].links  # another place's example is not linked
