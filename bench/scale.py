@@ -516,7 +516,9 @@ def main() -> None:
         index_dir = work / f"index-{n}"
         row: dict = {"passages": n}
         if "folder" in backends:
+            before = rss_mb()[0]  # the synthetic records, vectors and terms held in memory
             build_s, size = publish_folder(payload, index_dir)
+            row["build_rss_mb"] = {"before": round(before), "peak": round(rss_mb()[1])}  # peak: this process so far
             product = child("product", index_dir, args.repeat)
             baseline = child("baseline", index_dir, 1 if n >= 1_000_000 else args.repeat) if n <= args.baseline_max else None
             row |= {"build_s": round(build_s, 1), "size_mb": round(size), **product, "baseline": baseline,
