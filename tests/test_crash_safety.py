@@ -404,8 +404,9 @@ def test_a_large_generation_is_checked_beside_the_first_answers_and_its_damage_m
 ):
     from absolutt_kb.storage import folder as folder_backend
 
-    monkeypatch.setattr(folder_backend, "CHECK_BESIDE_BYTES", 0)  # every generation counts as large
     _corpus, index_dir, first = _two_generations(built, corpus_dir, embedder, tmp_path)
+    # From here every generation counts as large (set after the ingests, whose own checks would race the damage).
+    monkeypatch.setattr(folder_backend, "CHECK_BESIDE_BYTES", 0)
     damaged = current_generation(index_dir)
     with (damaged / "vectors.npy").open("r+b") as fh:
         fh.seek(200)
