@@ -17,6 +17,9 @@ compare (the index is read by both; seals written before BLAKE3 are accepted).
 
 2026-12-05, 30,000 passages, commit d8fde74 (before this stop) → b10a5ec:
 264.6 s → 38.3 s beside another benchmark; 161.7 s → 22.4 s quiet, profiled.
+Later the same day, d288ed7 → b9c6e55 (theme keywords remembered, torch from 24
+texts, practice links by place), alternating on one base: 21.4 / 22.2 / 21.9 s →
+17.8 / 18.0 / 17.4 s.
 """
 
 from __future__ import annotations
