@@ -146,8 +146,12 @@ def name_loader() -> NameLoader | None:
 
 
 def _previous(store: Store, model: str) -> KnowledgeIndex | None:
+    """The current version, checked in full before anything of it is reused (a damaged one: the one before)."""
     try:
-        return store.open(model=model)
+        previous = store.open(model=model)
+        # A large generation is hashed beside the answers; a writer waits for that, and opens again on damage
+        # (which then falls back, with a warning, and the corpus is read again as after any damage).
+        return previous if previous.intact() else store.open(model=model)
     except IndexUnusable:
         return None
 

@@ -431,3 +431,19 @@ def test_an_intact_large_generation_checked_beside_answers_as_before(built, embe
     assert index.wait_checked(timeout=60) and not index.warning
     assert Searcher(index, embedder).search("tidlig innsats", k=3)
     assert not (index.folder / folder_backend.DAMAGED).exists()
+
+
+def test_a_writer_never_reuses_a_large_generation_that_its_check_finds_damaged(built, corpus_dir, embedder, tmp_path,
+                                                                               monkeypatch):
+    from absolutt_kb.storage import folder as folder_backend
+
+    corpus, index_dir, first = _two_generations(built, corpus_dir, embedder, tmp_path)
+    monkeypatch.setattr(folder_backend, "CHECK_BESIDE_BYTES", 0)  # after the setup's ingests (see above)
+    damaged = current_generation(index_dir)
+    with (damaged / "vectors.npy").open("r+b") as fh:
+        fh.seek(200)
+        fh.write(b"\xff\xfe")
+    report = ingest_corpus(corpus, index_dir, embedder)  # unchanged corpus, but a damaged generation: rebuilt
+    assert not report.unchanged and report.index.folder not in (first, damaged)
+    assert report.index.wait_checked(timeout=60) and report.index.intact()
+    assert not damaged.exists() and first.is_dir()  # the damaged one goes, the intact one stays

@@ -185,6 +185,13 @@ class KnowledgeIndex(ABC):
     def theme_words(self) -> dict[str, tuple[str, ...]]:
         """The theme keywords each about-text holds, by ``themes.words_key`` (see ``Written.theme_words``)."""
 
+    def intact(self) -> bool:
+        """Whether this version's stored files match their seal, waiting for a check still running.
+
+        A writer asks before it reuses anything of the previous version; search does not wait.
+        """
+        return True
+
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
         """Everything read inside comes from this one version (a database reads it in one transaction).

@@ -148,6 +148,10 @@ class FolderIndex(KnowledgeIndex):
         """Wait for the check beside the answers; whether it has finished (True at once when there is none)."""
         return self._checked.wait(timeout)
 
+    def intact(self) -> bool:
+        self._checked.wait()
+        return not self._damage
+
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
         if self._damage:
@@ -461,7 +465,8 @@ def _size(folder: Path) -> int:
 
 def _load_generation(folder: Path, *, verify: bool) -> FolderIndex:
     with contextlib.suppress(OSError):  # found damaged beside the answers, by this process or another
-        raise generations.GenerationDamaged((folder / DAMAGED).read_text(encoding="utf-8").strip())
+        raise generations.GenerationDamaged((folder / DAMAGED).read_text(encoding="utf-8").strip()
+                                            or f"{folder.name} er funnet skadet")
     beside = verify and _size(folder) > CHECK_BESIDE_BYTES
     manifest = _manifest_of(folder, deep=verify and not beside)
     set_threads(config.current().threads)
