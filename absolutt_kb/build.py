@@ -36,7 +36,7 @@ from absolutt_kb.embedder import Embedder
 from absolutt_kb.generations import IndexNotWritten
 from absolutt_kb.glossary import glossary
 from absolutt_kb.indexing import index_text, text_key
-from absolutt_kb.language import system_word_list
+from absolutt_kb.language import has_system_word_list
 from absolutt_kb.links import link_records
 from absolutt_kb.manifest import FORMAT_VERSION, IndexUnusable, Manifest, now, package_versions
 from absolutt_kb.merge import merge_records
@@ -335,7 +335,7 @@ def _ingest(
 
     manifest = Manifest(
         format_version=FORMAT_VERSION, model=embedder.name, dimension=int(embedder.dim), records=len(records),
-        word_list=bool(system_word_list()), settings=settings, fingerprint=fingerprint,
+        word_list=has_system_word_list(), settings=settings, fingerprint=fingerprint,
         documents=tuple(_report_dict(r) for r in reports), kinds=dict(Counter(r.kind for r in records)),
         chunking=policy.describe(), versions=package_versions(), built_at=now(),
     )

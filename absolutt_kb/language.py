@@ -18,19 +18,24 @@ def fold(text: str) -> str:
     return text.replace("æ", "ae").replace("ø", "o").replace("å", "a").replace("ä", "a").replace("ö", "o")
 
 
+def _word_list_path() -> Path | None:
+    return next((p for p in WORD_LISTS if p.exists()), None)
+
+
 def has_system_word_list() -> bool:
-    """Whether ``system_word_list`` has words, without reading them (an index records it in its settings)."""
-    path = next((p for p in WORD_LISTS if p.exists()), None)
-    return path is not None and path.stat().st_size > 0 and bool(path.read_bytes()[:4096].split())
+    """Whether ``system_word_list`` has words, without reading them all (an index records it in its settings)."""
+    path = _word_list_path()
+    if path is None:
+        return False
+    with path.open("rb") as fh:
+        return bool(fh.read(4096).split())
 
 
 @functools.cache
 def system_word_list() -> frozenset[str]:
     """Bokmål word forms from Debian's wnorwegian, lower case (empty when not installed)."""
-    for path in WORD_LISTS:
-        if path.exists():
-            return frozenset(path.read_text(encoding="latin-1").lower().split())  # one word a line
-    return frozenset()
+    path = _word_list_path()
+    return frozenset(path.read_text(encoding="latin-1").lower().split()) if path else frozenset()  # one word a line
 
 
 # Function words that only one written standard uses (closed-class words, not topic words): a text's

@@ -57,18 +57,6 @@ def _analyse_word(word: str) -> str:
     return fold_term(_derivation_base(_STEMMER.stemWord(word)))
 
 
-def load_tables() -> None:
-    """Read what query analysis looks words up in (the word list, the written-standards table) now.
-
-    Half a second of Python at a process's first question; ``open_searchable`` runs it in a
-    thread while the index loads, which is mostly hashing and reading in C.
-    """
-    from absolutt_kb.standards import counterparts
-
-    _analyse_word("skole")
-    counterparts("skole")
-
-
 def word_term(word: str) -> str:
     """The index term of one lower-case word: stemmed, taken back to its base word, folded."""
     return _analyse_word(word)

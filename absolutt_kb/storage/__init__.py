@@ -9,8 +9,6 @@ here, so both refuse alike.
 
 from __future__ import annotations
 
-import threading
-
 from absolutt_kb import config
 from absolutt_kb.language import has_system_word_list
 from absolutt_kb.manifest import IndexUnusable, Manifest
@@ -55,16 +53,10 @@ def open_searchable(settings: config.Settings | None = None):
         EmbedderUnavailable: The model cannot be loaded.
     """
     from absolutt_kb.embedder import make_embedder
-    from absolutt_kb.text import load_tables
 
     settings = settings or config.current()
-    tables = threading.Thread(target=load_tables, name="word-tables", daemon=True)
-    tables.start()  # beside the index's loading: at a million passages 0.5 s less to the first answer
-    try:
-        embedder = make_embedder(settings.model, threads=settings.threads)
-        return open_index(settings, model=embedder.name), embedder
-    finally:
-        tables.join()
+    embedder = make_embedder(settings.model, threads=settings.threads)
+    return open_index(settings, model=embedder.name), embedder
 
 
 __all__ = ["IndexChanged", "IndexUnusable", "KnowledgeIndex", "Manifest", "Store", "Written", "open_index", "open_searchable",
