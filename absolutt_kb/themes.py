@@ -237,7 +237,7 @@ class ThemeLinker:
         sims = about_vectors @ self._vectors.T  # records x anchors
         best_anchor = np.stack([np.where(self._owner == n, sims, -np.inf).argmax(1) for n in range(len(self.themes))], 1)
         raw = np.take_along_axis(sims, best_anchor, 1)
-        held = self._theme_words(about, remembered_words or {})
+        held, words = self._theme_words(about, remembered_words or {})
         matched = [[sorted({k[term] for term in held[text].intersection(k.keys())}) for k in self._keywords]
                    for text in about]
         raw = raw + KEYWORD_WEIGHT * np.array([[min(len(m), MAX_KEYWORDS) for m in row] for row in matched]).reshape(raw.shape)
@@ -261,21 +261,26 @@ class ThemeLinker:
                 evidence.append(said[key])
             out.append(self._links(scores[i], best_anchor[i], evidence))
         self._take_from_surroundings(records, out, scores, sims)
-        words = {words_key(self._keywords_digest, text): tuple(sorted(terms)) for text, terms in held.items()}
         return Linked(out, own, words)
 
-    def _theme_words(self, about: list[str], remembered: Mapping[str, tuple[str, ...]]) -> dict[str, frozenset[str]]:
-        """The taxonomy's keyword terms each distinct about-text holds: remembered, or analysed now.
+    def _theme_words(self, about: list[str], remembered: Mapping[str, tuple[str, ...]]
+                     ) -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]]]:
+        """The taxonomy's keyword terms each distinct about-text holds (remembered, or analysed now); and the
+        same by ``words_key``, to remember.
 
         Analysing every text's words was a third of linking at 30,000 passages, at every ingest. The
         terms a text holds of all the themes' keywords are all that matching needs, so they are exact.
         """
-        out: dict[str, frozenset[str]] = {}
+        by_text: dict[str, frozenset[str]] = {}
+        by_key: dict[str, tuple[str, ...]] = {}
         for text in about:
-            if text not in out:
-                known = remembered.get(words_key(self._keywords_digest, text))
-                out[text] = frozenset(known) if known is not None else frozenset(word_set(text) & self._keyword_terms)
-        return out
+            if text in by_text:
+                continue
+            key = words_key(self._keywords_digest, text)
+            known = remembered.get(key)
+            by_key[key] = tuple(sorted(word_set(text) & self._keyword_terms)) if known is None else tuple(known)
+            by_text[text] = frozenset(by_key[key])
+        return by_text, by_key
 
     def _about_vectors(self, records: list[Record], about: list[str], vectors: np.ndarray,
                        remembered: Mapping[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:

@@ -27,7 +27,7 @@ import math
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -573,8 +573,9 @@ class PostgresStore(Store):
                 conn.execute(f"SET LOCAL maintenance_work_mem = '{graph_mb}MB'")
                 conn.execute("CREATE INDEX embeddings_hnsw ON embeddings USING hnsw (embedding halfvec_ip_ops) "
                              "WITH (m = 16, ef_construction = 64)")
-            self._replace_about(conn, written.about)
-            self._replace_theme_words(conn, written.theme_words)
+            self._keep_only(conn, "about_vectors", "embedding",
+                            {k: np.asarray(v, dtype="<f4").tobytes() for k, v in written.about.items()})
+            self._keep_only(conn, "theme_words", "terms", {k: " ".join(t) for k, t in written.theme_words.items()})
             n, total = conn.execute("SELECT count(*), coalesce(sum(length), 0) FROM records").fetchone()
             centroid = vectors.mean(axis=0) if len(vectors) else np.zeros(DIMENSION, dtype=np.float32)
             manifest = written.manifest.to_dict() | {"backend": "postgresql", "dense": {
@@ -597,23 +598,14 @@ class PostgresStore(Store):
         return self.open()
 
     @staticmethod
-    def _replace_about(conn: psycopg.Connection, about: dict[str, np.ndarray]) -> None:
-        """Keep the about-vectors of this version only; insert the new ones."""
-        conn.execute("DELETE FROM about_vectors WHERE NOT (key = ANY(%s))", (list(about),))
-        held = {k for (k,) in conn.execute("SELECT key FROM about_vectors").fetchall()}
-        new = [(k, np.asarray(v, dtype="<f4").tobytes()) for k, v in about.items() if k not in held]
+    def _keep_only(conn: psycopg.Connection, table: str, column: str, values: Mapping[str, object]) -> None:
+        """Keep the rows of a keyed table (``about_vectors``, ``theme_words``) that this version has; insert
+        the new ones."""
+        conn.execute(f"DELETE FROM {table} WHERE NOT (key = ANY(%s))", (list(values),))
+        held = {k for (k,) in conn.execute(f"SELECT key FROM {table}").fetchall()}
+        new = [(k, v) for k, v in values.items() if k not in held]
         if new:
-            with conn.cursor() as cursor:
-                cursor.executemany("INSERT INTO about_vectors (key, embedding) VALUES (%s, %s)", new)
-
-    @staticmethod
-    def _replace_theme_words(conn: psycopg.Connection, words: dict[str, tuple[str, ...]]) -> None:
-        """Keep the theme keywords of this version's about-texts only; insert the new ones."""
-        conn.execute("DELETE FROM theme_words WHERE NOT (key = ANY(%s))", (list(words),))
-        held = {k for (k,) in conn.execute("SELECT key FROM theme_words").fetchall()}
-        new = [(k, " ".join(terms)) for k, terms in words.items() if k not in held]
-        if new:
-            with conn.cursor() as cursor, cursor.copy("COPY theme_words (key, terms) FROM STDIN") as copy:
+            with conn.cursor() as cursor, cursor.copy(f"COPY {table} (key, {column}) FROM STDIN") as copy:
                 for row in new:
                     copy.write_row(row)
 
