@@ -464,9 +464,12 @@ def _size(folder: Path) -> int:
 
 
 def _load_generation(folder: Path, *, verify: bool) -> FolderIndex:
-    with contextlib.suppress(OSError):  # found damaged beside the answers, by this process or another
-        raise generations.GenerationDamaged((folder / DAMAGED).read_text(encoding="utf-8").strip()
-                                            or f"{folder.name} er funnet skadet")
+    try:  # found damaged beside the answers, by this process or another
+        found = (folder / DAMAGED).read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:  # no mark (or none readable): the seal decides, below
+        found = None
+    if found is not None:
+        raise generations.GenerationDamaged(found or f"{folder.name} er funnet skadet")
     beside = verify and _size(folder) > CHECK_BESIDE_BYTES
     manifest = _manifest_of(folder, deep=verify and not beside)
     set_threads(config.current().threads)
