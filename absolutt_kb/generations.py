@@ -4,7 +4,7 @@ Layout of an index folder::
 
     CURRENT          the generation in use ("gen-000007"), replaced atomically
     gen-000006/      the previous complete generation, kept for readers and as a fallback
-    gen-000007/      manifest.json, records.arrow, vectors.npy, dense.faiss, centroid.npy, bm25/, SEAL
+    gen-000007/      manifest.json, records.arrow, vectors.npy, dense.faiss, centroid.npy, postings/, SEAL
     documents/       what each unchanged document gave last time (no re-parsing)
     LOCK             held by the one ingest that may write
 

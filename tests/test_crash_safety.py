@@ -41,7 +41,7 @@ def _append(corpus: Path, n: int) -> None:
 def _consistent(index_dir: Path, embedder) -> int:  # noqa: ANN001
     index = load_index(index_dir)  # checksums verified
     n = len(index)
-    assert n == index.dense.ntotal == index.manifest.records == index.bm25.scores["num_docs"]
+    assert n == index.dense.ntotal == index.manifest.records == len(index.keywords)
     assert len(index.embeddings) == n
     assert Searcher(index, embedder).search("tidlig innsats", k=3)
     return n

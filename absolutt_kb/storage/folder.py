@@ -10,7 +10,8 @@ An index folder holds generations (see ``generations``); one generation is::
     vectors.npy       float16 embeddings, row i = record i: the next ingest's embedding cache
     dense.faiss       exact or IVF inner-product index over the same vectors (see ``dense``)
     centroid.npy      mean of all vectors: a query's mean similarity to the corpus is one dot product
-    bm25/             bm25s arrays (no pickles), memory-mapped, row i = record i
+    postings/         keyword posting lists (``postings.Postings``), memory-mapped; BM25 is scored from them
+                      at query time (a generation written before them has ``bm25/``, bm25s's arrays, read as such)
     lexicon.txt       every whole-word term of the corpus, one a line: which query compounds may be split
     about.npy         float32 vectors of what non-passage records are about, row i = key on line i of
     about-keys.txt    (``themes.about_key``): the next ingest embeds only new ones
@@ -42,7 +43,6 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import bm25s
 import faiss
 import numpy as np
 import pyarrow as pa
@@ -51,6 +51,7 @@ from absolutt_kb import config, generations
 from absolutt_kb.corpus import CorpusWalk, walk_corpus
 from absolutt_kb.dense import build_dense, set_threads
 from absolutt_kb.manifest import IndexUnusable, Manifest
+from absolutt_kb.postings import Postings, build_postings
 from absolutt_kb.privacy import PrivacyRules, load_rules
 from absolutt_kb.records import Record, record_from_dict
 from absolutt_kb.storage.base import DocumentCache, IndexChanged, KnowledgeIndex, Store, Written
@@ -61,6 +62,9 @@ LEXICON = "lexicon.txt"
 ABOUT = "about.npy"
 ABOUT_KEYS = "about-keys.txt"
 THEME_WORDS = "theme-words.tsv"
+POSTINGS = "postings"
+LEGACY_BM25 = "bm25"  # bm25s's arrays, in generations written before the posting lists
+ARROW_BATCH = 65_536  # records turned into Arrow rows at a time: the JSON of a million records is never held at once
 DECODE_CACHE = 50_000  # decoded records kept per loaded index
 CHECK_BESIDE_BYTES = 512 * 2**20  # larger generations are hashed beside the first answers (BLAKE3: ~1 s for 4.7 GB)
 DAMAGED = "DAMAGED"  # left in a generation a check beside the answers found damaged: the next opening falls back
@@ -81,10 +85,10 @@ def _record_json(record: Record) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def _arrow_table(written: Written) -> pa.Table:
-    records = written.records
+def _arrow_batch(written: Written, start: int, end: int) -> pa.RecordBatch:
+    records = written.records[start:end]
     themes = [json.dumps([t.__dict__ for t in r.themes], ensure_ascii=False) for r in records]
-    return pa.table(
+    return pa.record_batch(
         {
             "id": pa.array([r.id for r in records], pa.string()),
             "kind": pa.array([r.kind for r in records], pa.string()),
@@ -93,19 +97,48 @@ def _arrow_table(written: Written) -> pa.Table:
             "title": pa.array([r.title for r in records], pa.string()),
             "record_share": pa.array([float(getattr(r, "record_share", 0.0)) for r in records], pa.float32()),
             "regions": pa.array([regions_value(r) for r in records], pa.string()),
-            "text_key": pa.array(written.keys, pa.string()),
-            "terms": pa.array([t.encode() for t in written.terms], pa.large_string()),
+            "text_key": pa.array(written.keys[start:end], pa.string()),
+            "terms": pa.array([t.encode() for t in written.terms[start:end]], pa.large_string()),
             "themes": pa.array(themes, pa.string()),
             "data": pa.array([_record_json(r) for r in records], pa.large_string()),
         }
     )
 
 
-class FolderIndex(KnowledgeIndex):
-    """A loaded generation: records memory-mapped from Arrow, vectors in faiss, BM25 in bm25s."""
+class _LegacyKeywords:
+    """BM25 from bm25s's precomputed arrays, for a generation written before the posting lists."""
 
-    def __init__(self, folder: Path, manifest: Manifest, table: pa.Table, dense: faiss.Index, bm25: bm25s.BM25,
-                 centroid: np.ndarray, embeddings: np.ndarray, lexicon: frozenset[str]) -> None:
+    def __init__(self, folder: Path) -> None:
+        import bm25s
+
+        self._bm25 = bm25s.BM25.load(str(folder), mmap=True, allow_pickle=False, show_progress=False)
+        scores = self._bm25.scores
+        indptr = np.asarray(scores["indptr"], dtype=np.int64)
+        ends = np.append(indptr[1:], len(scores["data"]))
+        self._df = (ends - indptr)[: len(self._bm25.vocab_dict)]
+
+    def __len__(self) -> int:
+        return int(self._bm25.scores.get("num_docs", 0))
+
+    def top(self, terms: list[str], depth: int) -> tuple[np.ndarray, np.ndarray]:
+        from absolutt_kb.postings import best
+
+        known = [t for t in terms if t in self._bm25.vocab_dict]
+        if not known or not len(self):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        return best(self._bm25.get_scores(known), depth)
+
+    def document_frequency(self, term: str) -> int:
+        t = self._bm25.vocab_dict.get(term)
+        return int(self._df[t]) if t is not None and t < len(self._df) else 0
+
+
+class FolderIndex(KnowledgeIndex):
+    """A loaded generation: records memory-mapped from Arrow, vectors in faiss, BM25 from posting lists."""
+
+    def __init__(self, folder: Path, manifest: Manifest, table: pa.Table, dense: faiss.Index,
+                 keywords: Postings | _LegacyKeywords, centroid: np.ndarray, embeddings: np.ndarray,
+                 lexicon: frozenset[str]) -> None:
         self.folder = folder
         self.manifest = manifest
         self._table = table
@@ -114,17 +147,13 @@ class FolderIndex(KnowledgeIndex):
         self._terms = table.column("terms")
         self._decoded: dict[int, Record] = {}
         self.dense = dense
-        self.bm25 = bm25
+        self.keywords = keywords
         self.centroid = centroid
         self.embeddings = embeddings  # float16, memory-mapped and open while the index is
         self.lexicon = lexicon
         self._damage = ""
         self._checked = threading.Event()
         self._checked.set()
-        scores = bm25.scores
-        indptr = np.asarray(scores["indptr"], dtype=np.int64)
-        ends = np.append(indptr[1:], len(scores["data"]))
-        self._df = (ends - indptr)[: len(bm25.vocab_dict)]
 
     def __len__(self) -> int:
         return self._table.num_rows
@@ -190,16 +219,7 @@ class FolderIndex(KnowledgeIndex):
         return out
 
     def keyword(self, terms: list[str], depth: int) -> tuple[np.ndarray, np.ndarray]:
-        vocab = self.bm25.vocab_dict
-        known = [t for t in terms if t in vocab]
-        if not known or not len(self):
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        scores = self.bm25.get_scores(known)
-        hits = np.flatnonzero(scores > 0)
-        if len(hits) > depth:  # only the best ``depth`` need sorting: linear, not n·log n, at a million records
-            hits = hits[np.argpartition(-scores[hits], depth - 1)[:depth]]
-        order = hits[np.lexsort((hits, -scores[hits]))]
-        return order, scores[order]
+        return self.keywords.top(terms, depth)
 
     def nearest(self, vector: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
         depth = min(depth, self.dense.ntotal)
@@ -210,8 +230,7 @@ class FolderIndex(KnowledgeIndex):
         return ids[0][keep].astype(np.int64), sims[0][keep]
 
     def document_frequency(self, term: str) -> int:
-        t = self.bm25.vocab_dict.get(term)
-        return int(self._df[t]) if t is not None and t < len(self._df) else 0
+        return self.keywords.document_frequency(term)
 
     def knows_word(self, term: str) -> bool:
         return term in self.lexicon
@@ -341,21 +360,26 @@ class FolderStore(Store):
 
 
 def _write_generation(folder: Path, written: Written, previous: FolderIndex | None) -> None:
-    with pa.OSFile(str(folder / "records.arrow"), "wb") as sink:
-        table = _arrow_table(written)
-        with pa.ipc.new_file(sink, table.schema) as writer:
-            writer.write_table(table, max_chunksize=65_536)
     n = len(written.records)
+    with pa.OSFile(str(folder / "records.arrow"), "wb") as sink:
+        first = _arrow_batch(written, 0, min(n, ARROW_BATCH))
+        with pa.ipc.new_file(sink, first.schema) as writer:
+            writer.write_batch(first)
+            for start in range(ARROW_BATCH, n, ARROW_BATCH):
+                writer.write_batch(_arrow_batch(written, start, start + ARROW_BATCH))
     vectors = np.ascontiguousarray(written.vectors, dtype=np.float32).reshape(n, -1)
     dim = written.manifest.dimension or 1
-    np.save(folder / "vectors.npy", vectors.astype(np.float16), allow_pickle=False)
+    stored = np.lib.format.open_memmap(folder / "vectors.npy", mode="w+", dtype=np.float16, shape=vectors.shape)
+    for start in range(0, n, ARROW_BATCH):  # no float16 copy of every vector at once
+        stored[start : start + ARROW_BATCH] = vectors[start : start + ARROW_BATCH]
+    stored.flush()
+    del stored
     dense, info = build_dense(vectors if n else np.zeros((0, dim), np.float32), previous.dense if previous else None)
     faiss.write_index(dense, str(folder / "dense.faiss"))
+    del dense
     centroid = vectors.mean(axis=0) if n else np.zeros(dim, dtype=np.float32)
     np.save(folder / "centroid.npy", centroid.astype(np.float32), allow_pickle=False)
-    retriever = bm25s.BM25()
-    retriever.index([t.all or [""] for t in written.terms], show_progress=False)
-    retriever.save(str(folder / "bm25"), show_progress=False)
+    build_postings((t.all for t in written.terms), n).save(folder / POSTINGS)
     about = sorted(written.about)
     (folder / ABOUT_KEYS).write_text("".join(f"{k}\n" for k in about), encoding="ascii")
     np.save(folder / ABOUT, np.array([written.about[k] for k in about], dtype=np.float32).reshape(len(about), dim),
@@ -363,7 +387,7 @@ def _write_generation(folder: Path, written: Written, previous: FolderIndex | No
     (folder / THEME_WORDS).write_text(
         "".join(f"{k}\t{' '.join(written.theme_words[k])}\n" for k in sorted(written.theme_words)), encoding="utf-8"
     )
-    lexicon = sorted(set().union(*(t.words for t in written.terms)) if written.terms else ())
+    lexicon = sorted({w for t in written.terms for w in t.words})
     (folder / LEXICON).write_text("".join(f"{w}\n" for w in lexicon), encoding="utf-8")
     manifest = written.manifest.to_dict() | {"generation": folder.name, "dense": info.to_dict(), "backend": "folder"}
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -477,19 +501,20 @@ def _load_generation(folder: Path, *, verify: bool) -> FolderIndex:
         source = pa.memory_map(str(folder / "records.arrow"), "r")
         table = pa.ipc.open_file(source).read_all()
         dense = faiss.read_index(str(folder / "dense.faiss"))
-        retriever = bm25s.BM25.load(str(folder / "bm25"), mmap=True, allow_pickle=False, show_progress=False)
+        keywords = Postings.load(folder / POSTINGS) if (folder / POSTINGS).is_dir() \
+            else _LegacyKeywords(folder / LEGACY_BM25)
         centroid = np.load(folder / "centroid.npy", allow_pickle=False)
         lexicon = frozenset((folder / LEXICON).read_text(encoding="utf-8").split())
         embeddings = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
     except Exception as exc:
         raise IndexUnusable(f"Indeksen kan ikke leses ({type(exc).__name__}: {exc}). Bygg den på nytt.") from exc
-    if not (table.num_rows == dense.ntotal == manifest.records == retriever.scores.get("num_docs")):
+    if not (table.num_rows == dense.ntotal == manifest.records == len(keywords)):
         raise IndexUnusable("Indeksens deler har ulikt antall poster. Bygg den på nytt.")
     if table.num_rows and dense.d != manifest.dimension:
         raise IndexUnusable("Vektorenes dimensjon stemmer ikke med manifestet. Bygg indeksen på nytt.")
     if hasattr(dense, "nprobe") and manifest.dense.get("nprobe"):
         dense.nprobe = int(manifest.dense["nprobe"])
-    index = FolderIndex(folder, manifest, table, dense, retriever, centroid, embeddings, lexicon)
+    index = FolderIndex(folder, manifest, table, dense, keywords, centroid, embeddings, lexicon)
     if beside:
         index.check_beside()
     return index

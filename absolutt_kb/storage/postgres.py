@@ -23,7 +23,6 @@ import dataclasses
 import functools
 import hashlib
 import json
-import math
 import threading
 import time
 from collections import Counter
@@ -37,6 +36,7 @@ from absolutt_kb.config import mask_secrets
 from absolutt_kb.corpus import CorpusFile, CorpusWalk, walk_corpus
 from absolutt_kb.generations import IngestRunning
 from absolutt_kb.manifest import IndexUnusable, Manifest
+from absolutt_kb.postings import add_term_scores, best, idf, length_norms
 from absolutt_kb.privacy import PrivacyRules, load_rules
 from absolutt_kb.records import Record, record_from_dict
 from absolutt_kb.storage.base import DocumentCache, IndexChanged, KnowledgeIndex, Store, Written
@@ -55,7 +55,6 @@ except ImportError as exc:  # pragma: no cover - both are in requirements.txt
 
 WRITER_LOCK = 0x4B53_0002  # advisory lock key: "KS", the one ingest that may write
 DIMENSION = 384  # embeddings.embedding is vector(384) (migration 0001): the bundled models' size
-K1, B = 1.5, 0.75  # bm25s's defaults
 EF_SEARCH_MAX = 1000  # pgvector's upper bound
 HNSW_BUILD_MB_MAX = 4096  # memory one HNSW build may take (1M passages need about 2.2 GB)
 REBUILD_SHARE = 0.5  # inserting more than half the rows: drop the HNSW index and build it again after
@@ -301,8 +300,8 @@ class PostgresIndex(KnowledgeIndex):
         return {t: self._lists[t] for t in terms if self._lists[t][0]}
 
     def keyword(self, terms: list[str], depth: int) -> tuple[np.ndarray, np.ndarray]:
-        """BM25 over the stored posting lists, with bm25s's formula and constants (scored in numpy:
-        summing 140,000 postings of four common words took 750 ms in SQL at 100k passages)."""
+        """BM25 over the stored posting lists, scored in numpy as the folder backend scores its own
+        (``postings``; summing 140,000 postings of four common words took 750 ms in SQL at 100k passages)."""
         lists = self._postings(terms)
         if not lists or not len(self):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
@@ -311,14 +310,8 @@ class PostgresIndex(KnowledgeIndex):
             if term not in lists:
                 continue
             df, rows, tf, lengths = lists[term]
-            idf = math.log(1 + (self._n - df + 0.5) / (df + 0.5))
-            tf = tf.astype(np.float64)
-            scores[rows] += times * idf * tf / (tf + K1 * ((1 - B) + B * lengths / self._avg))
-        hits = np.flatnonzero(scores > 0)
-        if len(hits) > depth:
-            hits = hits[np.argpartition(-scores[hits], depth - 1)[:depth]]
-        order = hits[np.lexsort((hits, -scores[hits]))]
-        return order.astype(np.int64), scores[order].astype(np.float32)
+            add_term_scores(scores, rows, tf, length_norms(lengths, self._avg), times * idf(self._n, df))
+        return best(scores, depth)
 
     def nearest(self, vector: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
         if not len(self) or depth <= 0:
