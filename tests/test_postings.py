@@ -68,7 +68,7 @@ def test_batches_give_the_same_lists_as_one_pass(monkeypatch):
     monkeypatch.setattr(postings, "BATCH", 7)
     batched = build_postings(corpus, len(corpus))
     assert batched.terms == whole.terms
-    for name in ("indptr", "rows", "tf", "lengths"):
+    for name in postings.ARRAYS:
         assert np.array_equal(getattr(batched, name), getattr(whole, name)), name
 
 
