@@ -46,7 +46,7 @@ from absolutt_kb.records import Record, Source, record_from_dict, with_changes
 from absolutt_kb.storage import open_store
 from absolutt_kb.storage.base import KnowledgeIndex, Store, Written
 from absolutt_kb.text import Terms, document_terms
-from absolutt_kb.themes import LINK_VERSION, ThemeLinker, load_taxonomy
+from absolutt_kb.themes import LINK_VERSION, ThemeLinker, ThemeNorm, load_taxonomy
 from ingest.chunking import ChunkPolicy
 from ingest.models import models_digest
 from ingest.sandbox import FileReport, NameLoader, ParseLimits, ParserWorker
@@ -313,7 +313,7 @@ def _ingest(
         embedding = Pace(len(missing), "tekster")
         vectors[missing] = embedder.embed_many(
             [texts[i] for i in missing], lambda done, total: progress(f"  {done}/{total} tekster{embedding(done)}")
-        )
+        ).astype(np.float16)  # as both stores keep them: what this version links themes by, the next reads back
     kept = [(i, row) for i, row in enumerate(old) if row is not None]
     terms: list[Terms | None] = [None] * len(records)
     if kept:
@@ -329,8 +329,14 @@ def _ingest(
     progress("knytter postene til programtemaene")
     # Themes are scored relative to the whole corpus, so every record is linked again (a matrix product).
     linker = ThemeLinker(load_taxonomy(), embedder)
+    # Scores are relative to the corpus; while little changed, the last version's normalisation is kept, so
+    # unchanged records keep their links exactly (and the database rewrites only what changed).
+    same_themes = previous is not None and previous.manifest.settings.get("taxonomy") == settings["taxonomy"]
+    changed = len(missing) + (len(previous) - len(kept) if previous is not None else 0)
     linked = linker.link_all(records, vectors, previous.about_vectors() if previous is not None else None,
-                             previous.theme_words() if previous is not None else None)
+                             previous.theme_words() if previous is not None else None,
+                             norm=ThemeNorm.from_dict(previous.manifest.theme_norm) if same_themes else None,
+                             changed=changed)
     records = [with_changes(r, themes=links) for r, links in zip(records, linked.links)]
 
     manifest = Manifest(
@@ -338,6 +344,7 @@ def _ingest(
         word_list=has_system_word_list(), settings=settings, fingerprint=fingerprint,
         documents=tuple(_report_dict(r) for r in reports), kinds=dict(Counter(r.kind for r in records)),
         chunking=policy.describe(), versions=package_versions(), built_at=now(),
+        theme_norm=linked.norm.to_dict() if linked.norm is not None else {},
     )
     progress("skriver ny versjon av indeksen")
     # After a change of privacy rules no older version is kept: it would still hold what was removed.

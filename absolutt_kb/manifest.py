@@ -59,6 +59,8 @@ class Manifest:
         built_at: When (UTC).
         generation: Which version of the index this is (a folder name, a database version).
         backend: "folder" or "postgresql".
+        theme_norm: The normalisation theme scores are relative to (``themes.ThemeNorm``), kept by the next
+            version while little has changed.
     """
 
     format_version: int
@@ -76,6 +78,7 @@ class Manifest:
     built_at: str = ""
     generation: str = ""
     backend: str = "folder"
+    theme_norm: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The manifest as JSON-ready data."""

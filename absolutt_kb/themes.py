@@ -24,6 +24,7 @@ show; the evidence says which («fra samlingen «…»»).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -49,6 +50,7 @@ MARGIN = 0.35  # standard deviations the best theme must lead by to be shown alo
 SHOWN_FLOOR = 0.0  # a theme below the corpus average is never shown
 FROM_LEVEL = {"gathering": "samlingen", "section": "avsnittet", "document": "dokumentet"}  # «fra samlingen «…»»
 LINK_VERSION = 6  # raise when the scoring changes: every record is linked again
+RESCORE_SHARE = 0.1  # a version keeps the last normalisation until this share of the corpus is new since it was set
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,34 @@ def words_key(keywords_digest: str, text: str) -> str:
 
 
 @dataclass(frozen=True)
+class ThemeNorm:
+    """Each theme's mean and spread of raw scores over the corpus they were computed on.
+
+    Scores are relative to these. A version keeps its predecessor's while little has changed since they
+    were set (``RESCORE_SHARE``), so a record that did not change keeps exactly its links, and the
+    database does not rewrite the row of every record when one document is added. ``changed`` counts
+    the records added or removed since they were set; past the share, they are computed afresh.
+    """
+
+    mean: tuple[float, ...]
+    spread: tuple[float, ...]
+    records: int
+    changed: int = 0
+
+    def to_dict(self) -> dict:
+        return {"mean": list(self.mean), "spread": list(self.spread), "records": self.records, "changed": self.changed}
+
+    @classmethod
+    def from_dict(cls, data: Mapping | None) -> ThemeNorm | None:
+        """Read back what ``to_dict`` gave; None for anything else (an index from before: computed afresh)."""
+        try:
+            return cls(tuple(float(x) for x in data["mean"]), tuple(float(x) for x in data["spread"]),
+                       int(data["records"]), int(data.get("changed", 0)))
+        except (TypeError, KeyError, ValueError):
+            return None
+
+
+@dataclass(frozen=True)
 class Linked:
     """Every record's theme links; and, to remember with the version, the vectors of what non-passage records
     are about (by ``about_key``) and the theme keywords each about-text holds (by ``words_key``)."""
@@ -192,6 +222,7 @@ class Linked:
     links: list[tuple[ThemeLink, ...]]
     about: dict[str, np.ndarray]
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    norm: ThemeNorm | None = None  # the normalisation the scores are relative to, to keep with the version
 
 
 class ThemeLinker:
@@ -218,7 +249,8 @@ class ThemeLinker:
 
     def link_all(self, records: list[Record], vectors: np.ndarray,
                  remembered: Mapping[str, np.ndarray] | None = None,
-                 remembered_words: Mapping[str, tuple[str, ...]] | None = None) -> Linked:
+                 remembered_words: Mapping[str, tuple[str, ...]] | None = None,
+                 norm: ThemeNorm | None = None, changed: int = 0) -> Linked:
         """Every record's theme links, best first, scored relative to the whole corpus.
 
         Args:
@@ -228,6 +260,9 @@ class ThemeLinker:
                 only texts not among them are embedded.
             remembered_words: The theme keywords of about-texts, by ``words_key``, from the last version:
                 only texts not among them are analysed.
+            norm: The last version's normalisation, kept while ``changed`` (records added or removed
+                since) stays within ``RESCORE_SHARE`` of the corpus it was computed on.
+            changed: Records added or removed since the last version.
 
         Returns:
             Per record, one link per theme with its evidence; and the vectors and keywords to remember.
@@ -244,7 +279,13 @@ class ThemeLinker:
         has_about = np.array([bool(t) for t in about])
         raw = self._lean_to_context(records, raw, has_about)
         usable = raw[has_about] if has_about.sum() >= 2 else raw
-        mean, spread = usable.mean(0), np.maximum(usable.std(0), 1e-3)
+        kept = norm is not None and len(norm.mean) == raw.shape[1] and norm.changed + changed <= RESCORE_SHARE * norm.records
+        if kept:
+            mean, spread = np.asarray(norm.mean, dtype=raw.dtype), np.asarray(norm.spread, dtype=raw.dtype)
+            used = dataclasses.replace(norm, changed=norm.changed + changed)
+        else:
+            mean, spread = usable.mean(0), np.maximum(usable.std(0), 1e-3)
+            used = ThemeNorm(tuple(float(x) for x in mean), tuple(float(x) for x in spread), len(records))
         scores = (raw - mean) / spread
         out = []
         said: dict[tuple[int, tuple[str, ...]], str] = {}  # the same few phrases for 30,000 passages: built once
@@ -261,7 +302,7 @@ class ThemeLinker:
                 evidence.append(said[key])
             out.append(self._links(scores[i], best_anchor[i], evidence))
         self._take_from_surroundings(records, out, scores, sims)
-        return Linked(out, own, words)
+        return Linked(out, own, words, used)
 
     def _theme_words(self, about: list[str], remembered: Mapping[str, tuple[str, ...]]
                      ) -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]]]:

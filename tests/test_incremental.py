@@ -144,10 +144,12 @@ def test_a_changed_document_does_not_embed_what_unchanged_records_are_about(corp
     assert about and not about & set(counting.plain)  # people's topics, works' titles: remembered, not embedded again
     fresh = ingest_corpus(corpus, tmp_path / "fresh", embedder)  # the same themes as a build from nothing
     fresh_themes = {r.id: r.themes for r in fresh.index.all_records()}
-    for record in second.index.all_records():  # kept vectors are float16, fresh ones float32: a hair apart
+    # Kept vectors are float16, fresh ones float32, and the second version keeps the first one's normalisation
+    # (themes.RESCORE_SHARE): scores a little apart, the themes shown the same.
+    for record in second.index.all_records():
         want = fresh_themes[record.id]
         assert [t.id for t in shown_themes(record.themes)] == [t.id for t in shown_themes(want)], record.id
-        assert max(abs(a.score - b.score) for a, b in zip(sorted(record.themes, key=_by_id), sorted(want, key=_by_id))) < 0.02, record.id
+        assert max(abs(a.score - b.score) for a, b in zip(sorted(record.themes, key=_by_id), sorted(want, key=_by_id))) < 0.1, record.id
 
 
 def _by_id(link):
@@ -179,3 +181,29 @@ def test_a_changed_document_does_not_analyse_again_what_unchanged_records_are_ab
 
     assert keywords(second.index) == keywords(fresh.index)
     assert any(any(found.values()) for found in keywords(second.index).values())
+
+
+def test_an_added_document_leaves_every_other_record_as_it_was_and_the_database_keeps_their_rows(
+    corpus, embedder, index_location
+):
+    first = ingest_corpus(corpus, index_location, embedder)
+    before = {r.id: r.to_dict() for r in first.index.all_records()}
+    rows_before = _database_rows(index_location)
+    (corpus / "fjordbyen.md").write_text("# Erfaringer fra Fjordbyen" + NEW_PARAGRAPH, encoding="utf-8")
+    second = ingest_corpus(corpus, index_location, embedder)
+    after = {r.id: r.to_dict() for r in second.index.all_records()}
+    added = {i for i, r in after.items() if r["source"]["document"] == "fjordbyen.md"}
+    assert added and {i: r for i, r in after.items() if i not in added} == before  # theme links included
+    if rows_before:  # the database wrote the new document's rows only
+        rows_after = _database_rows(index_location)
+        assert {i: rows_after[i] for i in before} == rows_before
+
+
+def _database_rows(location: str) -> dict[str, int]:
+    """Each record's row in the database (none for a folder)."""
+    if not location.startswith("postgresql"):
+        return {}
+    import psycopg
+
+    with psycopg.connect(location) as conn:
+        return dict(conn.execute("SELECT record_id, id FROM records").fetchall())

@@ -177,3 +177,23 @@ def test_a_speaker_named_without_a_topic_in_a_programme_gets_the_gathering_theme
     assert links["Kari Lunde"][0].evidence == f"fra samlingen «{gathering.title}»"
     assert links["Ola Berge"][0].id == "kunnskapsgrunnlag"  # a topic of their own decides
     assert not links["Ola Berge"][0].evidence.startswith("fra ")
+
+
+@pytest.mark.parametrize(
+    ("changed", "kept"),
+    [(0, True), (2, True), (10_000, False)],  # past RESCORE_SHARE of the corpus the norm is computed afresh
+)
+def test_a_version_keeps_the_last_normalisation_until_enough_of_the_corpus_changed(built, embedder, changed, kept):
+    from absolutt_kb.themes import RESCORE_SHARE, ThemeNorm
+
+    records = built.index.all_records()
+    vectors = built.index.vectors(range(len(records)))
+    linker = ThemeLinker(load_taxonomy(), embedder)
+    fresh = linker.link_all(records, vectors)
+    assert fresh.norm is not None and fresh.norm.records == len(records) and fresh.norm.changed == 0
+    shifted = ThemeNorm(tuple(m + 0.05 for m in fresh.norm.mean), fresh.norm.spread, fresh.norm.records)
+    again = linker.link_all(records, vectors, norm=shifted, changed=changed)
+    assert (again.norm == ThemeNorm(shifted.mean, shifted.spread, len(records), changed)) is kept
+    assert (again.links == fresh.links) is not kept  # the same links exactly when computed afresh
+    assert kept is (changed <= RESCORE_SHARE * len(records))
+    assert ThemeNorm.from_dict(again.norm.to_dict()) == again.norm and ThemeNorm.from_dict({}) is None
