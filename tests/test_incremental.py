@@ -131,10 +131,16 @@ class _Counting:
         return self._inner.embed_passages(texts)
 
 
-def test_a_changed_document_does_not_embed_what_unchanged_records_are_about(corpus, embedder, index_location, tmp_path):
+def test_a_changed_document_does_not_embed_what_unchanged_records_are_about(
+    corpus, embedder, index_location, tmp_path, monkeypatch
+):
+    from absolutt_kb import themes
     from absolutt_kb.records import Passage
     from absolutt_kb.themes import about_text, shown_themes
 
+    # Compared with a fresh build below: the normalisation is computed afresh each time, as a fresh build does
+    # (keeping it while little changed is tested on its own).
+    monkeypatch.setattr(themes, "RESCORE_SHARE", 0.0)
     first = ingest_corpus(corpus, index_location, embedder)
     about = {about_text(r) for r in first.index.all_records() if not isinstance(r, Passage)} - {""}
     with (corpus / "nettverkssamling-vestland.md").open("a", encoding="utf-8") as fh:
@@ -144,12 +150,10 @@ def test_a_changed_document_does_not_embed_what_unchanged_records_are_about(corp
     assert about and not about & set(counting.plain)  # people's topics, works' titles: remembered, not embedded again
     fresh = ingest_corpus(corpus, tmp_path / "fresh", embedder)  # the same themes as a build from nothing
     fresh_themes = {r.id: r.themes for r in fresh.index.all_records()}
-    # Kept vectors are float16, fresh ones float32, and the second version keeps the first one's normalisation
-    # (themes.RESCORE_SHARE): scores a little apart, the themes shown the same.
-    for record in second.index.all_records():
+    for record in second.index.all_records():  # remembered and new about-vectors: a hair apart
         want = fresh_themes[record.id]
         assert [t.id for t in shown_themes(record.themes)] == [t.id for t in shown_themes(want)], record.id
-        assert max(abs(a.score - b.score) for a, b in zip(sorted(record.themes, key=_by_id), sorted(want, key=_by_id))) < 0.1, record.id
+        assert max(abs(a.score - b.score) for a, b in zip(sorted(record.themes, key=_by_id), sorted(want, key=_by_id))) < 0.02, record.id
 
 
 def _by_id(link):
