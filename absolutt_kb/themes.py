@@ -269,7 +269,9 @@ class ThemeLinker:
         """
         about = [about_text(r) for r in records]
         about_vectors, own = self._about_vectors(records, about, vectors, remembered or {})
-        sims = about_vectors @ self._vectors.T  # records x anchors
+        # records x anchors, in float64: float32 products differ in the last bits with the matrix's size (BLAS
+        # blocking), which moved 363 of 30,869 rounded scores when one PDF was added, and so their rows.
+        sims = about_vectors.astype(np.float64) @ self._vectors.T.astype(np.float64)
         best_anchor = np.stack([np.where(self._owner == n, sims, -np.inf).argmax(1) for n in range(len(self.themes))], 1)
         raw = np.take_along_axis(sims, best_anchor, 1)
         held, words = self._theme_words(about, remembered_words or {})

@@ -55,8 +55,10 @@ def _whole(url: str, embedder) -> tuple[str, set[str]]:  # noqa: ANN001
             df.update(set(all_terms))
             words.update(set(decoded.words))
         assert abs(sum(size for _, size in rows) / n - length) < 1e-6
-        postings = {term: (d, w, len(ids) // 8) for term, d, w, ids in
-                    conn.execute("SELECT term, df, words, records FROM postings").fetchall()}
+        postings: dict[str, tuple[int, int, int]] = {}
+        for term, d, w, ids in conn.execute("SELECT term, df, words, records FROM postings").fetchall():
+            held = postings.get(term, (0, 0, 0))  # a term's list is the union of its rows (blocks)
+            postings[term] = (held[0] + d, held[1] + w, held[2] + len(ids) // 8)
         assert postings == {term: (d, words[term], d) for term, d in df.items()}  # every posting list whole
     assert Searcher(index, embedder).search("tidlig innsats", k=3)
     return index.version, {r.readable_text for r in index.all_records() if "runde" in r.readable_text}

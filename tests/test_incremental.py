@@ -211,3 +211,34 @@ def _database_rows(location: str) -> dict[str, int]:
 
     with psycopg.connect(location) as conn:
         return dict(conn.execute("SELECT record_id, id FROM records").fetchall())
+
+
+def test_an_upload_writes_posting_rows_of_its_own_and_the_database_scores_as_one_whole_index(
+    corpus, embedder, database, tmp_path
+):
+    from absolutt_kb.text import keyword_terms
+
+    ingest_corpus(corpus, database, embedder)
+    before = _posting_rows(database)
+    added = corpus / "fjordbyen.md"
+    added.write_text("# Erfaringer fra Fjordbyen" + NEW_PARAGRAPH, encoding="utf-8")
+    grown = ingest_corpus(corpus, database, embedder)
+    after = _posting_rows(database)
+    assert before.items() <= after.items() and len(after) > len(before)  # the lists held stay as they were
+    whole = ingest_corpus(corpus, tmp_path / "whole", embedder)  # one index built from nothing (folder)
+    for question in ["ungdomsrådet og skolevegring", "tidlig innsats", "Fjordbyen kommune"]:
+        found = [grown.index.keyword(keyword_terms(question), 20), whole.index.keyword(keyword_terms(question), 20)]
+        scores = [{index.record(r).id: round(float(s), 4) for r, s in zip(*hits)}
+                  for index, hits in zip((grown.index, whole.index), found)]
+        assert scores[0] == scores[1] and scores[0], question
+    added.unlink()
+    ingest_corpus(corpus, database, embedder)
+    assert _posting_rows(database) == before  # its rows gone, nothing else rewritten
+
+
+def _posting_rows(url: str) -> dict[tuple[str, int], bytes]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return {(term, block): bytes(records) for term, block, records in
+                conn.execute("SELECT term, block, records FROM postings").fetchall()}

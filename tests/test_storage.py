@@ -84,7 +84,7 @@ def test_migrations_are_applied_once_in_order_and_recorded(database, tmp_path):
 
     _store(database)  # opening a store brings its schema up to date
     with psycopg.connect(database, autocommit=True) as conn:
-        assert [n for (n,) in conn.execute("SELECT number FROM schema_migrations ORDER BY number")] == [1, 2, 3, 4, 5, 6]
+        assert [n for (n,) in conn.execute("SELECT number FROM schema_migrations ORDER BY number")] == [1, 2, 3, 4, 5, 6, 7]
         assert migrate(conn) == []  # nothing twice
         changed = tmp_path / "migrations"
         shutil.copytree(MIGRATIONS, changed)
@@ -109,7 +109,10 @@ def test_vectors_stored_before_halfvec_are_kept_and_found_after_the_migration(da
                      "text_key, terms, length, data, themes) VALUES (1, 'passage:a', 'c', 'passage', '', 'a.md', 'A', 0, "
                      "'felles', 'k', 'a |', 1, '{}', '[]')")
         conn.execute("INSERT INTO embeddings (record, embedding) VALUES (1, %s::vector)", (str(vector.tolist()),))
-        assert migrate(conn) == [5, 6]
+        conn.execute("INSERT INTO postings (term, df, words, records, tf, lengths) VALUES ('a', 1, 1, %s, %s, %s)",
+                     (np.array([1], "<i8").tobytes(), np.array([1], "<u2").tobytes(), np.array([1], "<u4").tobytes()))
+        assert migrate(conn) == [5, 6, 7]
+        assert conn.execute("SELECT term, block, df FROM postings").fetchall() == [("a", 0, 1)]  # a list kept whole
         assert conn.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
                             "'embeddings'::regclass AND attname = 'embedding'").fetchone() == ("halfvec(384)",)
         ((record, similarity),) = conn.execute(

@@ -5,7 +5,7 @@ Records, their vectors (pgvector, HNSW) and keyword postings live in tables
 what each document gave. The keyword side is BM25 over the product's own
 Norwegian terms, with the same formula and constants as bm25s (Lucene's
 variant, k1 1.5, b 0.75), so both backends rank alike: each term's posting
-list is one packed row, scored in numpy.
+list is a few packed rows (one a block: an upload adds its own), scored in numpy.
 
 An ingest holds an advisory lock (one writer at a time; the server releases it
 when the writer dies) and publishes in one transaction: readers see the old
@@ -56,6 +56,7 @@ except ImportError as exc:  # pragma: no cover - both are in requirements.txt
 WRITER_LOCK = 0x4B53_0002  # advisory lock key: "KS", the one ingest that may write
 DIMENSION = 384  # embeddings.embedding is vector(384) (migration 0001): the bundled models' size
 EF_SEARCH_MAX = 1000  # pgvector's upper bound
+POSTING_BLOCKS_MAX = 16  # rows (blocks) one term's posting list may have before they are merged into one
 HNSW_BUILD_MB_MAX = 4096  # memory one HNSW build may take (1M passages need about 2.2 GB)
 REBUILD_SHARE = 0.5  # inserting more than half the rows: drop the HNSW index and build it again after
 _NONE = np.zeros(0, dtype=np.int64)
@@ -286,13 +287,18 @@ class PostgresIndex(KnowledgeIndex):
         """(df, rows, tf, lengths) of each term the corpus holds; kept for the life of this version."""
         wanted = [t for t in dict.fromkeys(terms) if t not in self._lists]
         if wanted:
+            rows: dict[str, list[tuple]] = {}
             for term, df, words, records, tf, lengths in self._query(
                 "SELECT term, df, words, records, tf, lengths FROM postings WHERE term = ANY(%s)", (wanted,)
             ):
-                ids = np.frombuffer(records, dtype="<i8")
-                self._lists[term] = (int(df), np.searchsorted(self._ids, ids), np.frombuffer(tf, dtype="<u2"),
-                                     np.frombuffer(lengths, dtype="<u4"))
-                self._df[term], self._words[term] = int(df), int(words) > 0
+                rows.setdefault(term, []).append((df, words, records, tf, lengths))
+            for term, parts in rows.items():  # a term's list is the union of its rows (blocks)
+                ids = np.concatenate([np.frombuffer(p[2], dtype="<i8") for p in parts])
+                df = sum(int(p[0]) for p in parts)
+                self._lists[term] = (df, np.searchsorted(self._ids, ids),
+                                     np.concatenate([np.frombuffer(p[3], dtype="<u2") for p in parts]),
+                                     np.concatenate([np.frombuffer(p[4], dtype="<u4") for p in parts]))
+                self._df[term], self._words[term] = df, sum(int(p[1]) for p in parts) > 0
             for term in wanted:
                 self._lists.setdefault(term, (0, _NONE, _NONE, _NONE))
                 self._df.setdefault(term, 0)
@@ -329,7 +335,8 @@ class PostgresIndex(KnowledgeIndex):
 
     def document_frequency(self, term: str) -> int:
         if term not in self._df:
-            row = self._query("SELECT df, words FROM postings WHERE term = %s", (term,))
+            row = self._query("SELECT coalesce(sum(df), 0), coalesce(sum(words), 0) FROM postings WHERE term = %s",
+                              (term,))
             self._df[term], self._words[term] = (int(row[0][0]), int(row[0][1]) > 0) if row else (0, False)
         return self._df[term]
 
@@ -558,7 +565,9 @@ class PostgresStore(Store):
                 conn.execute("DROP INDEX IF EXISTS embeddings_hnsw")
             removed = self._forget(conn, gone)
             added = self._insert(conn, written, vectors, contents, new)
-            self._update_postings(conn, removed, added)
+            state = conn.execute("SELECT version FROM corpus_state").fetchone()
+            version = (int(state[0]) if state else 0) + 1
+            self._update_postings(conn, removed, added, block=version)
             if rebuild:
                 # The graph is built fast while it fits in maintenance_work_mem (about 2 kB a vector here),
                 # and far slower once it spills; this transaction alone gets the memory.
@@ -574,8 +583,6 @@ class PostgresStore(Store):
             manifest = written.manifest.to_dict() | {"backend": "postgresql", "dense": {
                 "kind": "hnsw", "m": 16, "ef_construction": 64, "vectors": "halfvec (16-bit floats)",
                 "metric": "inner product (cosine on normalised vectors)"}}
-            state = conn.execute("SELECT version FROM corpus_state").fetchone()
-            version = (int(state[0]) if state else 0) + 1
             manifest["generation"] = f"v{version}"
             conn.execute(
                 "INSERT INTO corpus_state (singleton, version, manifest, n_records, avg_length, centroid) "
@@ -637,44 +644,85 @@ class PostgresStore(Store):
         return [(int(db_id), written.terms[n]) for db_id, n in zip(ids, new)]
 
     @staticmethod
-    def _update_postings(conn: psycopg.Connection, removed: list[tuple[int, Terms]], added: list[tuple[int, Terms]]) -> None:
-        """Rewrite the posting list of every term the removed and added records hold."""
-        if not removed and not added:
-            return
-        gone_ids = np.array(sorted(i for i, _ in removed), dtype=np.int64)
-        lost_words = Counter(w for _, t in removed for w in set(t.words))
-        new: dict[str, list[tuple[int, int, int]]] = {}
-        new_words = Counter()
-        for db_id, t in added:
-            terms = t.all or [""]
-            for term, tf in Counter(terms).items():
-                new.setdefault(term, []).append((db_id, tf, len(terms)))
-            new_words.update(set(t.words))
-        touched = set(new) | {term for _, t in removed for term in (t.all or [""])}
-        held = {term: (words, records, tf, lengths) for term, words, records, tf, lengths in conn.execute(
-            "SELECT term, words, records, tf, lengths FROM postings WHERE term = ANY(%s)", (sorted(touched),))}
-        rows, empty = [], []
-        for term in sorted(touched):
-            words, records, tf, lengths = held.get(term, (0, b"", b"", b""))
-            records = np.frombuffer(records, dtype="<i8")
-            tf, lengths = np.frombuffer(tf, dtype="<u2"), np.frombuffer(lengths, dtype="<u4")
-            if len(gone_ids):
-                keep = ~np.isin(records, gone_ids, assume_unique=True)
-                records, tf, lengths = records[keep], tf[keep], lengths[keep]
-            if term in new:
-                extra = np.array(new[term], dtype=np.int64)
-                records = np.concatenate([records, extra[:, 0]])
-                tf = np.concatenate([tf, np.minimum(extra[:, 1], 65535).astype("<u2")])
-                lengths = np.concatenate([lengths, extra[:, 2].astype("<u4")])
-                order = np.argsort(records, kind="stable")
-                records, tf, lengths = records[order], tf[order], lengths[order]
-            words = int(words) - lost_words[term] + new_words[term]
-            if len(records):
-                rows.append((term, len(records), words, records.astype("<i8").tobytes(), tf.astype("<u2").tobytes(),
-                             lengths.astype("<u4").tobytes()))
-            else:
-                empty.append(term)
-        conn.execute("DELETE FROM postings WHERE term = ANY(%s)", (empty + [r[0] for r in rows],))
-        with conn.cursor().copy("COPY postings (term, df, words, records, tf, lengths) FROM STDIN") as copy:
+    def _update_postings(conn: psycopg.Connection, removed: list[tuple[int, Terms]], added: list[tuple[int, Terms]],
+                         block: int) -> None:
+        """Take removed records out of the rows that hold them; put added ones in rows of a new ``block``.
+
+        Rows no removed record is in are not touched, so an upload writes the postings of what it brings
+        (and of what it changed), not the whole list of every term it uses. A term with more than
+        ``POSTING_BLOCKS_MAX`` rows has them merged into one.
+        """
+        if removed:
+            gone_ids = np.array(sorted(i for i, _ in removed), dtype=np.int64)
+            as_word: dict[str, list[int]] = {}
+            for db_id, t in removed:
+                for word in set(t.words):
+                    as_word.setdefault(word, []).append(db_id)
+            touched = sorted({term for _, t in removed for term in (t.all or [""])})
+            changed, empty = [], []
+            for term, at, words, records, tf, lengths in conn.execute(
+                "SELECT term, block, words, records, tf, lengths FROM postings WHERE term = ANY(%s)", (touched,)
+            ).fetchall():
+                records = np.frombuffer(records, dtype="<i8")
+                out = np.isin(records, gone_ids, assume_unique=True)
+                if not out.any():
+                    continue  # none of the removed records is in this row
+                lost = int(np.isin(records[out], np.array(as_word.get(term, []), dtype=np.int64)).sum())
+                keep = ~out
+                if keep.any():
+                    changed.append((term, at, int(keep.sum()), int(words) - lost, records[keep].tobytes(),
+                                    np.frombuffer(tf, dtype="<u2")[keep].tobytes(),
+                                    np.frombuffer(lengths, dtype="<u4")[keep].tobytes()))
+                else:
+                    empty.append((term, at))
+            rewritten = empty + [(r[0], r[1]) for r in changed]
+            if rewritten:
+                conn.execute("DELETE FROM postings WHERE (term, block) IN (SELECT * FROM unnest(%s::text[], %s::bigint[]))",
+                             ([t for t, _ in rewritten], [int(b) for _, b in rewritten]))
+            _copy_postings(conn, changed)
+        if added:
+            lists: dict[str, list[tuple[int, int, int]]] = {}
+            words = Counter()
+            for db_id, t in added:
+                terms = t.all or [""]
+                for term, tf in Counter(terms).items():
+                    lists.setdefault(term, []).append((db_id, tf, len(terms)))
+                words.update(set(t.words))
+            rows = []
+            for term, entries in lists.items():
+                table = np.array(sorted(entries), dtype=np.int64)
+                rows.append((term, block, len(table), words[term], table[:, 0].astype("<i8").tobytes(),
+                             np.minimum(table[:, 1], 65535).astype("<u2").tobytes(), table[:, 2].astype("<u4").tobytes()))
+            _copy_postings(conn, rows)
+            crowded = [term for (term,) in conn.execute(
+                "SELECT term FROM postings WHERE term = ANY(%s) GROUP BY term HAVING count(*) > %s",
+                (sorted(lists), POSTING_BLOCKS_MAX)).fetchall()]
+            if crowded:
+                _merge_posting_rows(conn, crowded)
+
+
+def _copy_postings(conn: psycopg.Connection, rows: list[tuple]) -> None:
+    """Insert posting rows (term, block, df, words, records, tf, lengths)."""
+    if rows:
+        with conn.cursor().copy("COPY postings (term, block, df, words, records, tf, lengths) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+
+
+def _merge_posting_rows(conn: psycopg.Connection, terms: list[str]) -> None:
+    """Each term's rows as one (block 0), records ascending."""
+    held: dict[str, list[tuple]] = {}
+    for term, df, words, records, tf, lengths in conn.execute(
+        "SELECT term, df, words, records, tf, lengths FROM postings WHERE term = ANY(%s)", (terms,)
+    ).fetchall():
+        held.setdefault(term, []).append((df, words, records, tf, lengths))
+    merged = []
+    for term, parts in held.items():
+        records = np.concatenate([np.frombuffer(p[2], dtype="<i8") for p in parts])
+        order = np.argsort(records, kind="stable")
+        tf = np.concatenate([np.frombuffer(p[3], dtype="<u2") for p in parts])[order]
+        lengths = np.concatenate([np.frombuffer(p[4], dtype="<u4") for p in parts])[order]
+        merged.append((term, 0, len(records), sum(int(p[1]) for p in parts), records[order].tobytes(), tf.tobytes(),
+                       lengths.tobytes()))
+    conn.execute("DELETE FROM postings WHERE term = ANY(%s)", (terms,))
+    _copy_postings(conn, merged)
