@@ -43,6 +43,12 @@ def idf(n: int, df: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
+def term_weights(tf: np.ndarray, norms: np.ndarray) -> np.ndarray:
+    """BM25's length-normalised term frequency, ``tf / (tf + norm)``, per posting (float64)."""
+    tf = np.asarray(tf, dtype=np.float64)
+    return tf / (tf + norms)
+
+
 def add_term_scores(scores: np.ndarray, rows: np.ndarray, tf: np.ndarray, norms: np.ndarray, weight: float) -> None:
     """Add one term's BM25 contribution to ``scores`` at ``rows`` (distinct within one list), from frequencies
     and lengths: the database's lists, which keep each record's length beside its posting.
@@ -54,8 +60,7 @@ def add_term_scores(scores: np.ndarray, rows: np.ndarray, tf: np.ndarray, norms:
         norms: ``k1 · (1 − b + b · length / mean length)`` of each of those records.
         weight: The term's idf times how often the question asks for it.
     """
-    tf = tf.astype(np.float64)
-    np.add.at(scores, rows, weight * tf / (tf + norms))
+    np.add.at(scores, rows, weight * term_weights(tf, norms))
 
 
 def length_norms(lengths: np.ndarray, mean_length: float) -> np.ndarray:
@@ -193,6 +198,6 @@ def build_postings(term_lists: Iterable[Sequence[str]], count: int) -> Postings:
     norms = length_norms(lengths, float(np.mean(lengths, dtype=np.float64)) if count else 1.0)
     weights = np.empty(len(rows), dtype=np.float32)
     for start in range(0, len(rows), BATCH * 16):
-        part = tf[start : start + BATCH * 16].astype(np.float64)
-        weights[start : start + len(part)] = part / (part + norms[rows[start : start + len(part)]])
+        end = start + BATCH * 16
+        weights[start:end] = term_weights(tf[start:end], norms[rows[start:end]])
     return Postings(list(vocabulary), indptr, rows, tf, lengths, weights)

@@ -24,13 +24,12 @@ show; the evidence says which («fra samlingen «…»»).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -284,7 +283,7 @@ class ThemeLinker:
         kept = norm is not None and len(norm.mean) == raw.shape[1] and norm.changed + changed <= RESCORE_SHARE * norm.records
         if kept:
             mean, spread = np.asarray(norm.mean, dtype=raw.dtype), np.asarray(norm.spread, dtype=raw.dtype)
-            used = dataclasses.replace(norm, changed=norm.changed + changed)
+            used = replace(norm, changed=norm.changed + changed)
         else:
             mean, spread = usable.mean(0), np.maximum(usable.std(0), 1e-3)
             used = ThemeNorm(tuple(float(x) for x in mean), tuple(float(x) for x in spread), len(records))

@@ -36,7 +36,7 @@ from absolutt_kb.config import mask_secrets
 from absolutt_kb.corpus import CorpusFile, CorpusWalk, walk_corpus
 from absolutt_kb.generations import IngestRunning
 from absolutt_kb.manifest import IndexUnusable, Manifest
-from absolutt_kb.postings import add_term_scores, best, idf, length_norms
+from absolutt_kb.postings import TF_MAX, add_term_scores, best, idf, length_norms
 from absolutt_kb.privacy import PrivacyRules, load_rules
 from absolutt_kb.records import Record, record_from_dict
 from absolutt_kb.storage.base import DocumentCache, IndexChanged, KnowledgeIndex, Store, Written
@@ -292,13 +292,10 @@ class PostgresIndex(KnowledgeIndex):
                 "SELECT term, df, words, records, tf, lengths FROM postings WHERE term = ANY(%s)", (wanted,)
             ):
                 rows.setdefault(term, []).append((df, words, records, tf, lengths))
-            for term, parts in rows.items():  # a term's list is the union of its rows (blocks)
-                ids = np.concatenate([np.frombuffer(p[2], dtype="<i8") for p in parts])
-                df = sum(int(p[0]) for p in parts)
-                self._lists[term] = (df, np.searchsorted(self._ids, ids),
-                                     np.concatenate([np.frombuffer(p[3], dtype="<u2") for p in parts]),
-                                     np.concatenate([np.frombuffer(p[4], dtype="<u4") for p in parts]))
-                self._df[term], self._words[term] = df, sum(int(p[1]) for p in parts) > 0
+            for term, parts in rows.items():
+                df, words, ids, tf, lengths = _union(parts)
+                self._lists[term] = (df, np.searchsorted(self._ids, ids), tf, lengths)
+                self._df[term], self._words[term] = df, words > 0
             for term in wanted:
                 self._lists.setdefault(term, (0, _NONE, _NONE, _NONE))
                 self._df.setdefault(term, 0)
@@ -692,7 +689,7 @@ class PostgresStore(Store):
             for term, entries in lists.items():
                 table = np.array(sorted(entries), dtype=np.int64)
                 rows.append((term, block, len(table), words[term], table[:, 0].astype("<i8").tobytes(),
-                             np.minimum(table[:, 1], 65535).astype("<u2").tobytes(), table[:, 2].astype("<u4").tobytes()))
+                             np.minimum(table[:, 1], TF_MAX).astype("<u2").tobytes(), table[:, 2].astype("<u4").tobytes()))
             _copy_postings(conn, rows)
             crowded = [term for (term,) in conn.execute(
                 "SELECT term FROM postings WHERE term = ANY(%s) GROUP BY term HAVING count(*) > %s",
@@ -709,6 +706,15 @@ def _copy_postings(conn: psycopg.Connection, rows: list[tuple]) -> None:
                 copy.write_row(row)
 
 
+def _union(parts: list[tuple]) -> tuple[int, int, np.ndarray, np.ndarray, np.ndarray]:
+    """One term's posting list from its rows (blocks) of (df, words, records, tf, lengths): df, words, and
+    the record ids, frequencies and lengths, row after row."""
+    return (sum(int(p[0]) for p in parts), sum(int(p[1]) for p in parts),
+            np.concatenate([np.frombuffer(p[2], dtype="<i8") for p in parts]),
+            np.concatenate([np.frombuffer(p[3], dtype="<u2") for p in parts]),
+            np.concatenate([np.frombuffer(p[4], dtype="<u4") for p in parts]))
+
+
 def _merge_posting_rows(conn: psycopg.Connection, terms: list[str]) -> None:
     """Each term's rows as one (block 0), records ascending."""
     held: dict[str, list[tuple]] = {}
@@ -718,11 +724,8 @@ def _merge_posting_rows(conn: psycopg.Connection, terms: list[str]) -> None:
         held.setdefault(term, []).append((df, words, records, tf, lengths))
     merged = []
     for term, parts in held.items():
-        records = np.concatenate([np.frombuffer(p[2], dtype="<i8") for p in parts])
+        df, words, records, tf, lengths = _union(parts)
         order = np.argsort(records, kind="stable")
-        tf = np.concatenate([np.frombuffer(p[3], dtype="<u2") for p in parts])[order]
-        lengths = np.concatenate([np.frombuffer(p[4], dtype="<u4") for p in parts])[order]
-        merged.append((term, 0, len(records), sum(int(p[1]) for p in parts), records[order].tobytes(), tf.tobytes(),
-                       lengths.tobytes()))
+        merged.append((term, 0, df, words, records[order].tobytes(), tf[order].tobytes(), lengths[order].tobytes()))
     conn.execute("DELETE FROM postings WHERE term = ANY(%s)", (terms,))
     _copy_postings(conn, merged)
