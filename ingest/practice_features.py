@@ -19,7 +19,7 @@ from ingest.person_features import bucket, tokens
 
 OWNER_LABELS = ("ORG", "GPE_ORG", "GPE_LOC")
 _OWNER_NOUN = r"(?:fylkeskommune|kommune|bydel|vidaregåande skule|videregående skole|skule|skole|barnehage|barnehagen)"
-_OWNER_PHRASE = re.compile(rf"\b[A-ZÆØÅ][\wæøå-]+(?:\s+[A-ZÆØÅ][\wæøå-]+)*\s+{_OWNER_NOUN}\b")
+_OWNER_PHRASE = re.compile(rf"\b[A-ZÆØÅ][\wæøå-]+(?:\s+[A-ZÆØÅ][\wæøå-]+)*\s+{_OWNER_NOUN}\b(?!-)")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 

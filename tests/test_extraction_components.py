@@ -297,3 +297,19 @@ def test_a_job_title_or_a_contact_line_after_om_is_not_a_persons_topic(tmp_path)
     assert people["Kari Hansen"].topics == ("tidlig innsats i barnehagen",)
     assert people["Ola Nordmann"].topics == ()
     assert not any("@" in t for t in people["Per Lie"].topics)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "owners"),
+    [
+        ("Lærdal kommune har sett i gang prosjektet Tett på.", ["Lærdal kommune"]),
+        ("Elevane på Krokane skule og Sagatun skule las bøker.", ["Krokane skule", "Sagatun skule"]),
+        # "barnehage- og skulemiljø" is a compound cut short, not a kindergarten called "Inkluderande".
+        ("Inkluderande barnehage- og skulemiljø i Sunnfjord kommune", ["Sunnfjord kommune"]),
+        ("Prosjekt for Bergen kommune og Os skule-", ["Bergen kommune"]),
+    ],
+)
+def test_the_candidate_owners_of_practice_are_named_owners_not_compounds_cut_short(paragraph, owners):
+    from ingest.practice_features import owner_candidates
+
+    assert [o.name for o in owner_candidates(doc_of(paragraph, names={}))] == owners
