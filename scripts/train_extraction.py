@@ -54,7 +54,7 @@ class Settings:
     date_floor: float = 0.15
     practice_c: float = 0.3
     practice_threshold: float = 0.5
-    practice_floor: float = 0.2
+    practice_floor: float = 0.1
 
 
 class CachedFinder:
