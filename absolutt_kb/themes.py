@@ -337,8 +337,8 @@ class ThemeLinker:
         texts = dict(zip(keys, (about[i] for i in own)))  # one text per key
         new = [k for k in texts if k not in remembered]
         kept = {k: np.asarray(remembered[k], dtype=np.float32) for k in texts if k in remembered}
-        if new:  # short texts: the plain path is quick
-            kept |= zip(new, np.asarray(self._embedder.embed_passages([texts[k] for k in new]), dtype=np.float32))
+        if new:  # many (a folder of small notes, each with a person or practice card) go the bulk path
+            kept |= zip(new, np.asarray(self._embedder.embed_many([texts[k] for k in new]), dtype=np.float32))
         for i, key in zip(own, keys):
             out[i] = kept[key]
         return out, kept

@@ -69,7 +69,7 @@ def main() -> None:
               "workers_replaced": replaced, "worker_peak_mb": round(peak), "worker_mb_every": samples,
               "seconds": round(time.perf_counter() - started, 1),
               "limits": {"memory_mb": limits.memory_mb, "recycle_mb": limits.recycle_mb,
-                         "recycle_after": limits.recycle_after}}
+                         "recycle_records": limits.recycle_records}}
     print(json.dumps(result, ensure_ascii=False))
 
 

@@ -14,7 +14,9 @@ same process with the same settings: loading the name recogniser costs about
 
 A long ingest loses nothing to a worker that grows: the worker is replaced
 when its resident memory has grown by ``ParseLimits.recycle_mb`` since it
-started, and after ``ParseLimits.recycle_after`` documents; a document that
+started, and after ``ParseLimits.recycle_records`` records (a worker's growth
+follows how much it read, not how many files: 20,000 one-paragraph notes are
+one worker's work, 250 reports of 100 passages each are too); a document that
 crashed the worker or ran out of memory is read once more in a fresh worker
 before it is reported.
 """
@@ -95,7 +97,7 @@ class ParseLimits:
     seconds: float = 120.0
     memory_mb: int = 3072
     recycle_mb: int = 1024  # replace the worker once it has grown this much since it started …
-    recycle_after: int = 250  # … or after this many documents
+    recycle_records: int = 25_000  # … or after giving this many records (about 250 documents of 100 passages)
 
 
 _OUT_OF_MEMORY = "dokumentet krevde for mye minne å lese og ble hoppet over"
@@ -185,7 +187,7 @@ class ParserWorker:
         self._conn = None
         self._started_as: tuple | None = None
         self._baseline_mb = 0.0  # the worker's resident memory when it was ready
-        self._parsed = 0  # documents the worker has read
+        self._parsed = 0  # records the worker has given
         self.replaced = 0  # workers replaced because they grew or had read their share (for benchmarks)
         self.last_mb = 0.0  # the worker's resident memory after the last document, before any replacement
 
@@ -265,10 +267,10 @@ class ParserWorker:
                 name, False,
                 f"lesingen krasjet (over {self.limits.memory_mb} MB minne eller en skadet fil) og ble hoppet over",
             ), []
-        self._parsed += 1
+        self._parsed += max(1, len(answer[1]))
         self.last_mb = resident_mb(self._process.pid)
         grown = self.last_mb - self._baseline_mb
-        if grown > self.limits.recycle_mb or self._parsed >= self.limits.recycle_after:
+        if grown > self.limits.recycle_mb or self._parsed >= self.limits.recycle_records:
             self._retire()
             self.replaced += 1
         return answer

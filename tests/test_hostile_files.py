@@ -103,7 +103,7 @@ def test_a_stalled_parse_is_stopped_and_the_worker_replaced(hostile_corpus, tmp_
 
 @pytest.mark.slow
 def test_a_worker_that_grew_or_read_its_share_is_replaced_and_no_document_is_lost(hostile_corpus):
-    with ParserWorker(limits=ParseLimits(seconds=60, recycle_after=2)) as worker:
+    with ParserWorker(limits=ParseLimits(seconds=60, recycle_records=2)) as worker:
         reports = [worker.parse(hostile_corpus / "god.md", f"god-{n}.md")[0] for n in range(5)]
         assert all(r.ok for r in reports) and worker.replaced >= 2  # a warm worker may come with a document read
     with ParserWorker(limits=ParseLimits(seconds=60, recycle_mb=-1)) as worker:  # "grown" after every document
