@@ -32,11 +32,12 @@ from collections.abc import Callable, Container
 from dataclasses import dataclass
 from pathlib import Path
 
+from absolutt_kb.background import background_idf
 from absolutt_kb.glossary import norwegian_equivalents
 from absolutt_kb.intent import cue_terms
 from absolutt_kb.language import system_word_list as norwegian_words
 from absolutt_kb.schedule import asks_ahead
-from absolutt_kb.standards import toward_corpus
+from absolutt_kb.standards import counterparts, toward_corpus
 from absolutt_kb.text import STOPWORDS, analyse, compound_parts, normalise, word_term
 
 DEFAULT_CALIBRATION = Path(__file__).with_name("relevance.json")
@@ -115,6 +116,9 @@ def query_topic(
         known = [w for w in (idf(t) for t in terms) if w is not None]
         untranslated = len(terms) == 1 and bool(norwegian_words()) and word not in norwegian_words()
         weight = max(known) if known else unknown_weight * (UNTRANSLATED if untranslated else 1.0)
+        # An everyday word ("får", "seier", "treng") weighs no more than in general text, however rare here.
+        common = [w for w in (background_idf(x) for x in (word, *counterparts(word))) if w is not None]
+        weight = min([weight, *common])
         concept = Concept(word, frozenset(terms), parts, weight)
         (kind_words if terms & cues else topical).append(concept)
     return QueryTopic(tuple(topical or kind_words))

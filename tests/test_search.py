@@ -214,3 +214,26 @@ def test_a_nynorsk_compound_is_covered_by_the_parts_of_its_bokmal_counterpart():
     concept = next(c for c in topic.concepts if c.word == "elevmedverknad")
     assert word_term("elevmedvirkning") in concept.terms
     assert {word_term("elev"), word_term("medvirkning")} <= concept.parts
+
+
+@pytest.mark.parametrize(
+    ("query", "everyday", "topical"),
+    [
+        ("kva seier forskinga om skuleeigaren si rolle?", "seier", "skuleeigaren"),  # Nynorsk "says"
+        ("eg treng ein som kan halde føredrag om kvalitetsvurdering", "treng", "kvalitetsvurdering"),
+        ("hvordan får vi til samarbeid om forebyggende arbeid?", "får", "forebyggende"),
+    ],
+)
+def test_an_everyday_word_the_corpus_happens_to_lack_does_not_decide_what_a_question_is_about(
+    query, everyday, topical
+):
+    from absolutt_kb.relevance import query_topic
+
+    rare = 6.0  # a corpus of a few hundred passages: every one of these words is as rare as can be
+    topic = query_topic(query, lambda _t: rare, rare)
+    weights = {c.word: c.weight for c in topic.concepts}
+    assert weights[everyday] < 0.7 * rare and weights[topical] == rare
+    # A hit with every word of the question but the everyday one covers clearly more than an equal share.
+    found = set().union(*(c.terms for c in topic.concepts if c.word != everyday))
+    equal_share = (len(topic.concepts) - 1) / len(topic.concepts)
+    assert topic.coverage(found) > equal_share + 0.1

@@ -1,0 +1,47 @@
+"""How common a word is in Norwegian in general, beside how rare it is in the corpus.
+
+A small corpus makes everyday words look rare ("får", "samtidig", the Nynorsk
+"seier" and "treng" occur in a few of its passages). A question's topic is
+judged by the rarer of the two: a word common in general text is never taken
+for what a question is about. The counts (``background_words.tsv.gz``) come
+from NorNE's running text, Bokmål and Nynorsk, in passage-sized pieces
+(``scripts/build_background_words.py``); only words in at least 0.4 % of the
+pieces are listed, so a word missing from the table is simply not common.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import math
+from pathlib import Path
+
+TABLE = Path(__file__).with_name("background_words.tsv.gz")
+
+
+@functools.cache
+def _table() -> tuple[int, dict[str, int]]:
+    """(number of pieces, word → pieces it occurs in); (0, {}) when the file is missing."""
+    if not TABLE.exists():
+        return 0, {}
+    pieces, counts = 0, {}
+    for line in gzip.decompress(TABLE.read_bytes()).decode("utf-8").splitlines():
+        word, _, count = line.partition("\t")
+        if word == "# pieces":
+            pieces = int(count)
+        elif count:
+            counts[word] = int(count)
+    return pieces, counts
+
+
+def background_idf(word: str) -> float | None:
+    """The inverse document frequency of a common word in general Norwegian (BM25's form); None when not common.
+
+    Args:
+        word: One word, any case.
+    """
+    pieces, counts = _table()
+    n = counts.get(word.lower())
+    if not n:
+        return None
+    return math.log(1 + (pieces - n + 0.5) / (n + 0.5))
