@@ -134,6 +134,10 @@ class Searcher:
                             self._name_rows.append((int(i), name, n == len(tokens) - 1))
         rows = index.rows_of_kind("gathering")
         self._gatherings = {int(i): g for i, g in zip(rows, index.records_at(rows))}
+        # A person speaks at the gatherings of their document: what those are about counts for the person too.
+        self._gatherings_of: dict[str, list[int]] = {}
+        for i in self._gatherings:
+            self._gatherings_of.setdefault(self._documents[i], []).append(i)
         self._n = max(len(index), 1)
 
     def idf(self, term: str) -> float | None:
@@ -264,6 +268,7 @@ class Searcher:
         mean = self.index.mean_similarity(vector)
         all_terms = self.index.terms(rows)
         meanings = self.index.vectors(rows) @ vector - mean if rows else np.zeros(0)
+        around = self._gathering_terms([row for row in rows if self._kinds[row] == "person"])
         measured = []
         for hit, row, terms, meaning in zip(hits, rows, all_terms, meanings):
             spelt = set()
@@ -271,7 +276,7 @@ class Searcher:
                 tokens = fold(names[row]).split()
                 spelt = {c.word for c in topic.concepts
                          if any(fuzz.ratio(fold(c.word), t) >= NAME_CUTOFF for t in tokens)}
-            coverage = topic.coverage(set(terms.all), spelt)
+            coverage = topic.coverage(set(terms.all) | around.get(row, set()), spelt)
             measured.append((coverage, float(meaning), 1.0 if row in names else 0.0))
         best = max((m[0] for m in measured), default=0.0)
         out = []
@@ -280,6 +285,13 @@ class Searcher:
             p = self.calibration.probability(features)
             out.append(dataclasses.replace(hit, relevance=p, answer=p >= self.calibration.threshold, features=features))
         return out
+
+    def _gathering_terms(self, people: list[int]) -> dict[int, set[str]]:
+        """Per person row, the keyword terms of the gatherings their document announces (what they speak at)."""
+        wanted = {p: self._gatherings_of.get(self._documents[p], []) for p in people}
+        rows = sorted({g for gs in wanted.values() for g in gs})
+        terms = dict(zip(rows, (set(t.all) for t in self.index.terms(rows)))) if rows else {}
+        return {p: set().union(*(terms[g] for g in gs)) for p, gs in wanted.items() if gs}
 
     def _one_place_per_section(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
         """Rank again so the pieces of one long section do not fill the page one after another."""

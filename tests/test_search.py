@@ -237,3 +237,34 @@ def test_an_everyday_word_the_corpus_happens_to_lack_does_not_decide_what_a_ques
     found = set().union(*(c.terms for c in topic.concepts if c.word != everyday))
     equal_share = (len(topic.concepts) - 1) / len(topic.concepts)
     assert topic.coverage(found) > equal_share + 0.1
+
+
+
+FAGDAG = """Program
+
+Fagdag om pedagogikkfaget i barnehagelærerutdanningen, 12. mars 2026 kl. 09.00–15.00, Høgskulen i Volda
+
+Opning
+
+09.00 Velkommen ved Kari Lunde, dekan ved Høgskulen i Volda
+
+Plenumsforedrag
+
+10.00 «Metaforar om reform og praksis» ved Hege Fimreite, Høgskulen på Vestlandet
+
+11.00 «Allmenn danning i kvardagen» ved Anders Stølen, Universitetet i Agder
+"""
+
+
+@pytest.mark.slow
+def test_the_speakers_are_answers_to_a_question_about_the_gathering_they_speak_at(tmp_path, embedder):
+    from absolutt_kb.build import ingest_corpus
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "fagdag.txt").write_text(FAGDAG, encoding="utf-8")
+    built = ingest_corpus(corpus, tmp_path / "index", embedder)
+    hits = Searcher(built.index, embedder).search("hvem holdt foredrag om pedagogikkfaget i barnehagelærerutdanningen?")
+    # Their own cards name their talks, not the day; the gathering they speak at is about the subject.
+    shown = {h.record.name for h in hits if h.record.kind == "person" and h.answer}
+    assert {"Hege Fimreite", "Anders Stølen"} <= shown
