@@ -274,9 +274,12 @@ class ThemeLinker:
         best_anchor = np.stack([np.where(self._owner == n, sims, -np.inf).argmax(1) for n in range(len(self.themes))], 1)
         raw = np.take_along_axis(sims, best_anchor, 1)
         held, words = self._theme_words(about, remembered_words or {})
-        matched = [[sorted({k[term] for term in held[text].intersection(k.keys())}) for k in self._keywords]
-                   for text in about]
-        raw = raw + KEYWORD_WEIGHT * np.array([[min(len(m), MAX_KEYWORDS) for m in row] for row in matched]).reshape(raw.shape)
+        by_terms: dict[frozenset[str], list[list[str]]] = {}  # few distinct sets: most texts hold none or one term
+        for terms in set(held.values()):
+            by_terms[terms] = [sorted({k[term] for term in terms.intersection(k.keys())}) for k in self._keywords]
+        matched = [by_terms[held[text]] for text in about]
+        counts = {terms: [min(len(m), MAX_KEYWORDS) for m in row] for terms, row in by_terms.items()}
+        raw = raw + KEYWORD_WEIGHT * np.array([counts[held[text]] for text in about]).reshape(raw.shape)
         has_about = np.array([bool(t) for t in about])
         raw = self._lean_to_context(records, raw, has_about)
         usable = raw[has_about] if has_about.sum() >= 2 else raw
