@@ -135,9 +135,11 @@ class Searcher:
         rows = index.rows_of_kind("gathering")
         self._gatherings = {int(i): g for i, g in zip(rows, index.records_at(rows))}
         # A person speaks at the gatherings of their document: what those are about counts for the person too.
-        self._gatherings_of: dict[str, list[int]] = {}
-        for i in self._gatherings:
-            self._gatherings_of.setdefault(self._documents[i], []).append(i)
+        # Read once per version, as the gatherings themselves are, not at every question.
+        self._gathering_terms: dict[str, set[str]] = {}
+        gathering_rows = list(self._gatherings)
+        for i, terms in zip(gathering_rows, index.terms(gathering_rows) if gathering_rows else []):
+            self._gathering_terms.setdefault(self._documents[i], set()).update(terms.all)
         self._n = max(len(index), 1)
 
     def idf(self, term: str) -> float | None:
@@ -268,7 +270,6 @@ class Searcher:
         mean = self.index.mean_similarity(vector)
         all_terms = self.index.terms(rows)
         meanings = self.index.vectors(rows) @ vector - mean if rows else np.zeros(0)
-        around = self._gathering_terms([row for row in rows if self._kinds[row] == "person"])
         measured = []
         for hit, row, terms, meaning in zip(hits, rows, all_terms, meanings):
             spelt = set()
@@ -276,7 +277,10 @@ class Searcher:
                 tokens = fold(names[row]).split()
                 spelt = {c.word for c in topic.concepts
                          if any(fuzz.ratio(fold(c.word), t) >= NAME_CUTOFF for t in tokens)}
-            coverage = topic.coverage(set(terms.all) | around.get(row, set()), spelt)
+            own = set(terms.all)
+            if self._kinds[row] == "person":
+                own |= self._gathering_terms.get(self._documents[row], set())
+            coverage = topic.coverage(own, spelt)
             measured.append((coverage, float(meaning), 1.0 if row in names else 0.0))
         best = max((m[0] for m in measured), default=0.0)
         out = []
@@ -285,13 +289,6 @@ class Searcher:
             p = self.calibration.probability(features)
             out.append(dataclasses.replace(hit, relevance=p, answer=p >= self.calibration.threshold, features=features))
         return out
-
-    def _gathering_terms(self, people: list[int]) -> dict[int, set[str]]:
-        """Per person row, the keyword terms of the gatherings their document announces (what they speak at)."""
-        wanted = {p: self._gatherings_of.get(self._documents[p], []) for p in people}
-        rows = sorted({g for gs in wanted.values() for g in gs})
-        terms = dict(zip(rows, (set(t.all) for t in self.index.terms(rows)))) if rows else {}
-        return {p: set().union(*(terms[g] for g in gs)) for p, gs in wanted.items() if gs}
 
     def _one_place_per_section(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
         """Rank again so the pieces of one long section do not fill the page one after another."""

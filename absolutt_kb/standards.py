@@ -40,6 +40,7 @@ def _table() -> dict[str, tuple[str, ...]]:
     return out
 
 
+@functools.lru_cache(maxsize=65_536)  # asked for every word of every question, by the bridge and the relevance model
 def counterparts(word: str) -> tuple[str, ...]:
     """The other written standard's words for one word ("skule" → ("skole",)); () when spelt alike.
 

@@ -187,7 +187,7 @@ class ParserWorker:
         self._conn = None
         self._started_as: tuple | None = None
         self._baseline_mb = 0.0  # the worker's resident memory when it was ready
-        self._parsed = 0  # records the worker has given
+        self._records_given = 0  # records the worker has given
         self.replaced = 0  # workers replaced because they grew or had read their share (for benchmarks)
         self.last_mb = 0.0  # the worker's resident memory after the last document, before any replacement
 
@@ -199,12 +199,12 @@ class ParserWorker:
         with _IDLE_LOCK:
             idle = _IDLE.pop(self._started_as, None)
         if idle is not None and idle[0].is_alive():
-            self._process, self._conn, self._baseline_mb, self._parsed = idle
+            self._process, self._conn, self._baseline_mb, self._records_given = idle
             return
         if idle is not None:
             idle[0].join()
             idle[1].close()
-        self._parsed = 0
+        self._records_given = 0
         parent, child = self._context.Pipe()
         self._process = self._context.Process(
             target=_worker, args=(child, self.policy, self.limits.memory_mb, self.names), daemon=True
@@ -267,10 +267,10 @@ class ParserWorker:
                 name, False,
                 f"lesingen krasjet (over {self.limits.memory_mb} MB minne eller en skadet fil) og ble hoppet over",
             ), []
-        self._parsed += max(1, len(answer[1]))
+        self._records_given += max(1, len(answer[1]))
         self.last_mb = resident_mb(self._process.pid)
         grown = self.last_mb - self._baseline_mb
-        if grown > self.limits.recycle_mb or self._parsed >= self.limits.recycle_records:
+        if grown > self.limits.recycle_mb or self._records_given >= self.limits.recycle_records:
             self._retire()
             self.replaced += 1
         return answer
@@ -288,7 +288,7 @@ class ParserWorker:
                     if not _IDLE:  # registered after multiprocessing's own exit handler, so it runs before it
                         atexit.unregister(_stop_idle)
                         atexit.register(_stop_idle)
-                    _IDLE[self._started_as] = (self._process, self._conn, self._baseline_mb, self._parsed)
+                    _IDLE[self._started_as] = (self._process, self._conn, self._baseline_mb, self._records_given)
                     self._process = self._conn = None
                     return
             self._retire(wait=2.0)
