@@ -17,7 +17,7 @@ CUES = {
     "who ekspert eksperter fagperson fagpersoner forsker forskere foreleser forelesere snakke holde innlegg "
     "kven føredrag føredragshaldar innleiar innleiarar halde kontaktperson kontaktpersoner konferansier "
     "møteleder møteleiar ordstyrer ordstyrar orientere orienterte organised organiser "
-    "organisers chair chaired contact foredrag talk speak lecture",
+    "organisers chair chaired contact foredrag talk speak lecture fortelle fortelje forelese",
     "practice": "praksiseksempel praksiseksempler eksempel eksempler praksis erfaring erfaringer kommuner "
     "laget example examples practice døme dømer",
     "literature": "litteratur bok bøker rapport rapporter artikkel artikler forskning lese lesestoff "
@@ -26,6 +26,9 @@ CUES = {
     "neste kommende komande upcoming next",
     "tip": "tips råd tip tips advice",
 }
+# Words that only say that something is wanted, in both written standards ("vi trenger en som …", "eg treng …"):
+# like the cues, they say nothing of the topic, but they ask for no kind either.
+REQUEST_WORDS = "trenger treng trengs ønsker ønskjer leter lurer"
 # Question words are stop words for keyword search, so they are read from the raw question.
 _QUESTION_CUES = {"hvem": "person", "kven": "person", "who": "person", "whom": "person"}
 _MONTHS = re.compile(r"\b(januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)\b", re.IGNORECASE)
@@ -40,8 +43,13 @@ def _cue_terms_by_kind() -> dict[str, set[str]]:
 
 
 def cue_terms() -> frozenset[str]:
-    """Every term that says what kind of answer is wanted (they say nothing of the topic)."""
-    return frozenset().union(*_cue_terms_by_kind().values())
+    """Every term that says what kind of answer is wanted, or only that one is (they say nothing of the topic)."""
+    return frozenset().union(*_cue_terms_by_kind().values(), _request_terms())
+
+
+@functools.cache
+def _request_terms() -> frozenset[str]:
+    return frozenset(analyse(REQUEST_WORDS, compounds=False))
 
 
 def wanted_kinds(query: str) -> set[str]:
