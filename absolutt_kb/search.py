@@ -28,7 +28,7 @@ from absolutt_kb.relevance import Calibration, QueryTopic, load_calibration, que
 from absolutt_kb.schedule import asks_ahead, status, today
 from absolutt_kb.standards import bridge, toward_corpus
 from absolutt_kb.storage.base import KnowledgeIndex
-from absolutt_kb.text import STOPWORDS, analyse, query_terms
+from absolutt_kb.text import STOPWORDS, analyse, document_terms, query_terms
 from absolutt_kb.themes import shown_themes
 from ingest.names import fold
 
@@ -134,12 +134,18 @@ class Searcher:
                             self._name_rows.append((int(i), name, n == len(tokens) - 1))
         rows = index.rows_of_kind("gathering")
         self._gatherings = {int(i): g for i, g in zip(rows, index.records_at(rows))}
-        # A person speaks at the gatherings of their document: what those are about counts for the person too.
-        # Read once per version, as the gatherings themselves are, not at every question.
-        self._gathering_terms: dict[str, set[str]] = {}
+        # A person speaks at the gatherings of their document, under its title: what those are about counts for
+        # the person too ("Pedagogikkfaget i barnehagelærarutdanninga" for the speakers of that seminar). Read once
+        # per version, as the gatherings themselves are, not at every question.
+        self._context_terms: dict[str, set[str]] = {}
         gathering_rows = list(self._gatherings)
         for i, terms in zip(gathering_rows, index.terms(gathering_rows) if gathering_rows else []):
-            self._gathering_terms.setdefault(self._documents[i], set()).update(terms.all)
+            self._context_terms.setdefault(self._documents[i], set()).update(terms.all)
+        first_passages: dict[str, int] = {}
+        for i in index.rows_of_kind("passage").tolist():
+            first_passages.setdefault(self._documents[i], i)
+        for document, i in first_passages.items():
+            self._context_terms.setdefault(document, set()).update(document_terms(self._titles[i]).all)
         self._n = max(len(index), 1)
 
     def idf(self, term: str) -> float | None:
@@ -279,7 +285,7 @@ class Searcher:
                          if any(fuzz.ratio(fold(c.word), t) >= NAME_CUTOFF for t in tokens)}
             own = set(terms.all)
             if self._kinds[row] == "person":
-                own |= self._gathering_terms.get(self._documents[row], set())
+                own |= self._context_terms.get(self._documents[row], set())
             coverage = topic.coverage(own, spelt)
             measured.append((coverage, float(meaning), 1.0 if row in names else 0.0))
         best = max((m[0] for m in measured), default=0.0)

@@ -274,15 +274,45 @@ Plenumsforedrag
 """
 
 
+SEMINAR = """# Leseopplæring i første klasse
+
+Seminaret er for lærarar, leiarar og tillitsvalde i kommunane i regionen.
+
+## Praktisk informasjon
+
+Påmelding skjer på nettsida til høgskulen innan fristen. Deltakinga er gratis, og lunsj er inkludert.
+
+Parkering er mogleg ved hovudinngangen. Ta kontakt med sekretariatet om du har spørsmål om tilrettelegging.
+
+Presentasjonane blir lagde ut på nettsida etter seminaret.
+
+## Plenumsforedrag
+
+«Bokstavar og lydar» ved Hege Fimreite, Høgskulen på Vestlandet
+
+«Lesestunder i kvardagen» ved Anders Stølen, Universitetet i Agder
+"""
+
+
 @pytest.mark.slow
-def test_the_speakers_are_answers_to_a_question_about_the_gathering_they_speak_at(tmp_path, embedder):
+@pytest.mark.parametrize(
+    ("name", "text", "query"),
+    [
+        # A programme that announces its day: the gathering says what the speakers speak about.
+        ("fagdag.txt", FAGDAG, "hvem holdt foredrag om pedagogikkfaget i barnehagelærerutdanningen?"),
+        # A seminar page with no date, so no gathering: its title does.
+        ("seminar.md", SEMINAR, "hvem kan holde innlegg om leseopplæring i første klasse?"),
+    ],
+)
+def test_the_speakers_are_answers_to_a_question_about_the_gathering_they_speak_at(tmp_path, embedder, name, text,
+                                                                                 query):
     from absolutt_kb.build import ingest_corpus
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "fagdag.txt").write_text(FAGDAG, encoding="utf-8")
+    (corpus / name).write_text(text, encoding="utf-8")
     built = ingest_corpus(corpus, tmp_path / "index", embedder)
-    hits = Searcher(built.index, embedder).search("hvem holdt foredrag om pedagogikkfaget i barnehagelærerutdanningen?")
-    # Their own cards name their talks, not the day; the gathering they speak at is about the subject.
+    hits = Searcher(built.index, embedder).search(query)
+    # Their own cards name their talks, not the day or the seminar; what they speak at is about the subject.
     shown = {h.record.name for h in hits if h.record.kind == "person" and h.answer}
     assert {"Hege Fimreite", "Anders Stølen"} <= shown
