@@ -9,11 +9,19 @@ words in the programme's field and their bokmål equivalents. English words are
 matched in any inflection (Snowball English stems); a key that is also a
 Norwegian word ("plan", "student") is left out, so Norwegian text never gains
 terms it did not have.
+
+A question gets more: English words the glossary lacks are carried over by a
+general dictionary (``english_norwegian.tsv.gz``, built from FreeDict's
+English–Norwegian dictionary by ``scripts/build_english_dictionary.py``), so
+"is there any research on equality in the services?" also asks for "likhet"
+and "tjeneste". Documents are not: their English words keep to the field's
+glossary, so the index does not change with the dictionary.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import re
 from pathlib import Path
@@ -23,6 +31,7 @@ import Stemmer
 from absolutt_kb import config
 
 DEFAULT_GLOSSARY = Path(__file__).with_name("glossary.json")
+DICTIONARY = Path(__file__).with_name("english_norwegian.tsv.gz")
 _ENGLISH = Stemmer.Stemmer("english")
 _WORD = re.compile(r"[a-z][a-z-]+")
 
@@ -59,4 +68,30 @@ def norwegian_equivalents(text: str) -> str:
 
     table, norwegian = glossary(), system_word_list()
     found = (table.get(_ENGLISH.stemWord(w)) for w in _WORD.findall(text.lower()) if w not in norwegian)
+    return " ".join(nb for nb in found if nb)
+
+
+@functools.cache
+def dictionary() -> dict[str, str]:
+    """English stem → Norwegian words from the general dictionary ({} when the file is missing)."""
+    if not DICTIONARY.exists():
+        return {}
+    out = {}
+    for line in gzip.decompress(DICTIONARY.read_bytes()).decode("utf-8").splitlines():
+        stem, _, words = line.partition("\t")
+        if words and not line.startswith("#"):
+            out[stem] = words
+    return out
+
+
+def query_equivalents(text: str) -> str:
+    """The Norwegian words for the English words of a question: the glossary's, else the dictionary's."""
+    from ingest.ocr import system_word_list
+
+    table, general, norwegian = glossary(), dictionary(), system_word_list()
+    found = []
+    for word in _WORD.findall(text.lower()):
+        if word not in norwegian:
+            stem = _ENGLISH.stemWord(word)
+            found.append(table.get(stem) or general.get(stem))
     return " ".join(nb for nb in found if nb)

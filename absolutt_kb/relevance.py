@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from absolutt_kb.background import background_idf
-from absolutt_kb.glossary import norwegian_equivalents
+from absolutt_kb.glossary import query_equivalents
 from absolutt_kb.intent import cue_terms
 from absolutt_kb.language import system_word_list as norwegian_words
 from absolutt_kb.schedule import asks_ahead
@@ -107,7 +107,8 @@ def query_topic(
     for word in dict.fromkeys(_TOKEN.findall(normalise(query))):
         if word in STOPWORDS or asks_ahead(word):  # "neste", "kommende" say when, not what about
             continue
-        terms = {word_term(word)} | set(analyse(norwegian_equivalents(word), compounds=False))
+        translated = [w for w in query_equivalents(word).split() if w not in STOPWORDS]
+        terms = {word_term(word)} | set(analyse(" ".join(translated), compounds=False))
         others = toward_corpus(word, usage)
         terms |= set(analyse(" ".join(others), compounds=False))  # "medverknad" met by "medvirkning"
         # The parts of the word, or of its counterpart: "elevmedverknad" is met by "elev" + "medvirke" as
@@ -117,7 +118,7 @@ def query_topic(
         untranslated = len(terms) == 1 and bool(norwegian_words()) and word not in norwegian_words()
         weight = max(known) if known else unknown_weight * (UNTRANSLATED if untranslated else 1.0)
         # An everyday word ("får", "seier", "treng") weighs no more than in general text, however rare here.
-        common = [w for w in (background_idf(x) for x in (word, *counterparts(word))) if w is not None]
+        common = [w for w in (background_idf(x) for x in (word, *counterparts(word), *translated)) if w is not None]
         weight = min([weight, *common])
         concept = Concept(word, frozenset(terms), parts, weight)
         (kind_words if terms & cues else topical).append(concept)
