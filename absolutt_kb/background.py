@@ -12,9 +12,10 @@ pieces are listed, so a word missing from the table is simply not common.
 from __future__ import annotations
 
 import functools
-import gzip
 import math
 from pathlib import Path
+
+from absolutt_kb.word_tables import read_table
 
 TABLE = Path(__file__).with_name("background_words.tsv.gz")
 
@@ -22,16 +23,8 @@ TABLE = Path(__file__).with_name("background_words.tsv.gz")
 @functools.cache
 def _table() -> tuple[int, dict[str, int]]:
     """(number of pieces, word → pieces it occurs in); (0, {}) when the file is missing."""
-    if not TABLE.exists():
-        return 0, {}
-    pieces, counts = 0, {}
-    for line in gzip.decompress(TABLE.read_bytes()).decode("utf-8").splitlines():
-        word, _, count = line.partition("\t")
-        if word == "# pieces":
-            pieces = int(count)
-        elif count:
-            counts[word] = int(count)
-    return pieces, counts
+    counts = {word: int(count) for word, count in read_table(TABLE).items()}
+    return counts.pop("# pieces", 0), counts
 
 
 def background_idf(word: str) -> float | None:

@@ -21,7 +21,6 @@ glossary, so the index does not change with the dictionary.
 from __future__ import annotations
 
 import functools
-import gzip
 import json
 import re
 from pathlib import Path
@@ -29,6 +28,7 @@ from pathlib import Path
 import Stemmer
 
 from absolutt_kb import config
+from absolutt_kb.word_tables import read_table
 
 DEFAULT_GLOSSARY = Path(__file__).with_name("glossary.json")
 DICTIONARY = Path(__file__).with_name("english_norwegian.tsv.gz")
@@ -64,34 +64,27 @@ def glossary(path: Path | None = None) -> dict[str, str]:
 
 def norwegian_equivalents(text: str) -> str:
     """The Norwegian words for the English words in ``text``, space-separated ("" when none)."""
-    from ingest.ocr import system_word_list
-
-    table, norwegian = glossary(), system_word_list()
-    found = (table.get(_ENGLISH.stemWord(w)) for w in _WORD.findall(text.lower()) if w not in norwegian)
-    return " ".join(nb for nb in found if nb)
+    return _equivalents(text, glossary())
 
 
 @functools.cache
 def dictionary() -> dict[str, str]:
     """English stem → Norwegian words from the general dictionary ({} when the file is missing)."""
-    if not DICTIONARY.exists():
-        return {}
-    out = {}
-    for line in gzip.decompress(DICTIONARY.read_bytes()).decode("utf-8").splitlines():
-        stem, _, words = line.partition("\t")
-        if words and not line.startswith("#"):
-            out[stem] = words
-    return out
+    return read_table(DICTIONARY)
 
 
 def query_equivalents(text: str) -> str:
     """The Norwegian words for the English words of a question: the glossary's, else the dictionary's."""
+    return _equivalents(text, glossary(), dictionary())
+
+
+def _equivalents(text: str, *tables: dict[str, str]) -> str:
+    """For each English word of ``text`` (not a Norwegian word), the first table's words for its stem."""
     from ingest.ocr import system_word_list
 
-    table, general, norwegian = glossary(), dictionary(), system_word_list()
-    found = []
+    norwegian, found = system_word_list(), []
     for word in _WORD.findall(text.lower()):
         if word not in norwegian:
             stem = _ENGLISH.stemWord(word)
-            found.append(table.get(stem) or general.get(stem))
+            found.append(next((table[stem] for table in tables if stem in table), ""))
     return " ".join(nb for nb in found if nb)

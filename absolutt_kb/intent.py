@@ -42,6 +42,7 @@ def _cue_terms_by_kind() -> dict[str, set[str]]:
     return {kind: set(analyse(words, compounds=False)) for kind, words in CUES.items()}
 
 
+@functools.cache
 def cue_terms() -> frozenset[str]:
     """Every term that says what kind of answer is wanted, or only that one is (they say nothing of the topic)."""
     return frozenset().union(*_cue_terms_by_kind().values(), _request_terms())

@@ -23,8 +23,8 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import gzip
 import re
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -61,12 +61,14 @@ def main() -> int:
     parser.add_argument("--norne", type=Path, default=ROOT.parent / "shared" / "data" / "norne")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from absolutt_kb.word_tables import write_table
+
     all_pieces = [p for name in FILES for p in pieces(args.norne / name)]
     counts = Counter(w for p in all_pieces for w in p)
     floor = MIN_SHARE * len(all_pieces)
     kept = sorted((w for w, n in counts.items() if n >= floor), key=lambda w: (-counts[w], w))
-    lines = [f"# pieces\t{len(all_pieces)}", *(f"{w}\t{counts[w]}" for w in kept)]
-    args.out.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0))
+    write_table(args.out, [("# pieces", str(len(all_pieces))), *((w, str(counts[w])) for w in kept)])
     print(f"{len(all_pieces)} biter à ca. {PIECE_WORDS} ord; {len(kept)} ord i minst {MIN_SHARE:.1%} av dem -> {args.out}")
     return 0
 

@@ -94,12 +94,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
-    table = build()
-    header = ("# English stem<TAB>Norwegian words; built by scripts/build_english_dictionary.py from FreeDict eng-nor "
-              "(WikDict, CC BY-SA 3.0)\n")
-    with gzip.open(args.out, "wt", encoding="utf-8") as out:
-        out.write(header + "\n".join(f"{stem}\t{' '.join(words)}" for stem, words in sorted(table.items())) + "\n")
-    print(f"{len(table)} English stems → {args.out} ({args.out.stat().st_size // 1024} KB)")
+    from absolutt_kb.word_tables import write_table
+
+    note = "English stem<TAB>Norwegian words; built by scripts/build_english_dictionary.py from FreeDict eng-nor (WikDict, CC BY-SA 3.0)"
+    count = write_table(args.out, ((stem, " ".join(words)) for stem, words in sorted(build().items())), note)
+    print(f"{count} English stems → {args.out} ({args.out.stat().st_size // 1024} KB)")
 
 
 if __name__ == "__main__":

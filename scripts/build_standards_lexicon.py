@@ -28,7 +28,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import gzip
 import re
 import subprocess
 import sys
@@ -123,12 +122,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
-    table = build()
-    lines = [f"{word}\t{' '.join(sorted(others))}" for word, others in sorted(table.items())]
-    header = "# word<TAB>counterparts in the other written standard; built by scripts/build_standards_lexicon.py from wnorwegian and apertium-nno-nob (GPL)\n"
-    with gzip.open(args.out, "wt", encoding="utf-8") as out:
-        out.write(header + "\n".join(lines) + "\n")
-    print(f"{len(lines)} words → {args.out} ({args.out.stat().st_size // 1024} KB)")
+    from absolutt_kb.word_tables import write_table
+
+    note = ("word<TAB>counterparts in the other written standard; built by scripts/build_standards_lexicon.py from "
+            "wnorwegian and apertium-nno-nob (GPL)")
+    count = write_table(args.out, ((word, " ".join(sorted(others))) for word, others in sorted(build().items())), note)
+    print(f"{count} words → {args.out} ({args.out.stat().st_size // 1024} KB)")
 
 
 if __name__ == "__main__":
