@@ -14,7 +14,7 @@ from pathlib import Path
 from ingest.linear import LinearModel
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "absolutt_kb" / "models" / "extraction"
-NAMES = ("person", "role", "affiliation", "topic", "date", "practice")
+NAMES = ("person", "person_context", "role", "affiliation", "topic", "date", "practice")
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,8 @@ class ExtractionModels:
 
     Attributes:
         person: Whether a name's mention belongs to a person the document gives a part ("person" vs "none").
+        person_context: The same decision again, from the person model's score of the mention and of the other
+            names around it (``ingest.person_context``); where set, it decides.
         role: Which part, for a person (presenter, organiser, contact, resource_person).
         affiliation: Whether a phrase near a mention is the person's affiliation ("y" vs "n").
         topic: Whether a phrase near a mention is the person's talk or topic ("y" vs "n").
@@ -31,6 +33,7 @@ class ExtractionModels:
     """
 
     person: LinearModel | None = None
+    person_context: LinearModel | None = None
     role: LinearModel | None = None
     affiliation: LinearModel | None = None
     topic: LinearModel | None = None

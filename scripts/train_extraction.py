@@ -28,6 +28,8 @@ from absolutt_kb.language import fold
 from bench.realtrain import DEFAULT_DATA, GoldDocument, load_documents, split
 from ingest.components.gatherings import date_instances
 from ingest.components.people import Evidence, gather_evidence
+from ingest.person_context import context_features
+from ingest.person_features import Layout
 from ingest.components.practice import owner_instances
 from ingest.doc import Doc
 from ingest.linear import LinearModel
@@ -44,6 +46,10 @@ class Settings:
 
     person_c: float = 0.3
     person_threshold: float = 0.6
+    context: bool = True  # the second pass over the first pass's scores (ingest.person_context)
+    context_folds: int = 5
+    context_c: float = 0.01
+    context_threshold: float = 0.45
     role_c: float = 1.0
     affiliation_c: float = 1.0
     affiliation_threshold: float = 0.2
@@ -126,6 +132,42 @@ def _phrase_labels(options, want: str, longest: float | None = None, tight: bool
     return out
 
 
+def _mentions(labelled: list[Labelled]) -> tuple[list[dict], list[str]]:
+    """Every mention's first-pass features, labelled "person" where its candidate is a gold person."""
+    xs, ys = [], []
+    for item in labelled:
+        gold = _gold_people(item.gold)
+        for ev in item.evidence:
+            xs.extend(ev.mentions)
+            ys.extend(["person" if ev.candidate.key in gold else "none"] * len(ev.mentions))
+    return xs, ys
+
+
+def fit_context(labelled: list[Labelled], settings: Settings = Settings()) -> LinearModel:
+    """The second pass, trained on first-pass scores made out of fold (by document), as at run time on new text.
+
+    Args:
+        labelled: Documents read up to the person component, with gold.
+        settings: Regularisation and thresholds.
+
+    Returns:
+        The context model.
+    """
+    xs, ys = [], []
+    k = settings.context_folds
+    for part in range(k):
+        held = labelled[part::k]
+        first = LinearModel.fit(*_mentions([d for i, d in enumerate(labelled) if i % k != part]), c=settings.person_c)
+        for item in held:
+            gold = _gold_people(item.gold)
+            scores = [[first.probabilities(f).get("person", 0.0) for f in ev.mentions] for ev in item.evidence]
+            rows = context_features([ev.candidate for ev in item.evidence], scores, Layout.of(item.doc).headings)
+            for ev, features in zip(item.evidence, rows):
+                xs.extend(features)
+                ys.extend(["person" if ev.candidate.key in gold else "none"] * len(features))
+    return LinearModel.fit(xs, ys, c=settings.context_c, threshold=settings.context_threshold)
+
+
 def fit(labelled: list[Labelled], settings: Settings = Settings()) -> ExtractionModels:
     """Fit the four models on labelled documents.
 
@@ -178,6 +220,7 @@ def fit(labelled: list[Labelled], settings: Settings = Settings()) -> Extraction
         ),
         date=LinearModel.fit(dates, date_labels, c=s.date_c, threshold=s.date_threshold, floor=s.date_floor),
         person=LinearModel.fit(mentions, mention_labels, c=s.person_c, threshold=s.person_threshold),
+        person_context=fit_context(labelled, s) if s.context else None,
         role=LinearModel.fit(roles, role_labels, c=s.role_c),
         affiliation=LinearModel.fit(
             affiliations, affiliation_labels, c=s.affiliation_c, threshold=s.affiliation_threshold

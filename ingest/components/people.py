@@ -14,6 +14,7 @@ models were trained on), the layout rules' people are taken as they are.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from absolutt_kb.language import fold
@@ -25,8 +26,10 @@ from ingest.components.lists import slug, source
 from ingest.cues import BYLINE
 from ingest.doc import Doc
 from ingest.gatherings import GATHERING_WORDS
+from ingest.linear import LinearModel
 from ingest.models import ExtractionModels
 from ingest.names import JOB_TITLE_RE, is_org
+from ingest.person_context import context_features
 from ingest.person_features import TIME_START, Layout, candidate_features, mention_features
 from ingest.phrases import Phrase
 from ingest.talk_topics import is_talk_topic
@@ -208,12 +211,13 @@ class People:
     def __call__(self, doc: Doc) -> Doc:
         if self.models.person is None or doc.names is None:
             return _rule_persons(doc)  # the models read recognised names: without the recogniser the rules decide
-        for ev in gather_evidence(doc):
+        evidence = gather_evidence(doc)
+        decider, all_scores = person_scores(self.models, evidence, Layout.of(doc).headings)
+        for ev, scores in zip(evidence, all_scores):
             if all(vetoed(doc, m) for m in ev.candidate.mentions):
                 continue
-            scores = [self.models.person.probabilities(f).get("person", 0.0) for f in ev.mentions]
             best = max(range(len(scores)), key=scores.__getitem__)
-            if scores[best] < self.models.person.threshold and not (LABELLED and _labelled(ev)):
+            if scores[best] < decider.threshold and not (LABELLED and _labelled(ev)):
                 continue
             mention = ev.candidate.mentions[best]
             role = _role(self.models, ev)
@@ -247,6 +251,22 @@ class People:
 
 
 LABELLED = True
+
+
+def person_scores(
+    models: ExtractionModels, evidence: list[Evidence], headings: Sequence[str]
+) -> tuple[LinearModel, list[list[float]]]:
+    """The person probability of every mention of every candidate, and the model whose threshold decides.
+
+    The person model scores each mention on its own; where the context model is trained, it scores each
+    mention again from that score and the scores of the other names around it (``ingest.person_context``).
+    """
+    first = [[models.person.probabilities(f).get("person", 0.0) for f in ev.mentions] for ev in evidence]
+    if models.person_context is None:
+        return models.person, first
+    features = context_features([ev.candidate for ev in evidence], first, headings)
+    second = [[models.person_context.probabilities(f).get("person", 0.0) for f in rows] for rows in features]
+    return models.person_context, second
 
 
 def _labelled(ev: Evidence) -> bool:
