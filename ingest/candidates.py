@@ -93,13 +93,14 @@ def person_candidates(doc: Doc) -> list[Candidate]:
             )
     recognised = {(m.block, fold(name)) for name, m in found}
     for person, locator in doc.rule_people:
+        name = _clean(person.name)  # a title the rules kept ("Mobbeombud Bodil Jenssen Houg") goes as above
         for i, block in enumerate(doc.blocks):
             if block.locator != locator and locator:
                 continue
-            at, length = _place(block.text, person.name)
-            if at >= 0 and (i, fold(person.name)) not in recognised:
-                found.append((person.name, Mention(i, at, at + length, 0.5, "rules")))
-                recognised.add((i, fold(person.name)))
+            at, length = _place(block.text, name)
+            if at >= 0 and (i, fold(name)) not in recognised:
+                found.append((name, Mention(i, at, at + length, 0.5, "rules")))
+                recognised.add((i, fold(name)))
                 break
 
     candidates: dict[str, Candidate] = {}

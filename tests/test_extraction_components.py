@@ -77,6 +77,14 @@ def test_candidates_are_full_names_with_every_mention(paragraphs, names, expecte
     assert found == expected
 
 
+def test_a_name_the_layout_rules_found_loses_its_title_as_a_recognised_name_does():
+    from ingest.people import PersonMention
+
+    doc = doc_of("Mobbeombud Bodil Jenssen Houg tar for seg arbeidet med skolemiljøet.", names={})
+    doc.rule_people = [(PersonMention("Mobbeombud Bodil Jenssen Houg", "", (), "presenter", ""), "")]
+    assert [c.name for c in person_candidates(doc)] == ["Bodil Jenssen Houg"]
+
+
 @pytest.mark.parametrize(
     ("text", "name", "wanted"),
     [
