@@ -8,6 +8,7 @@ of gatherings; deadlines, information meetings and letter dates do not count.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -30,6 +31,7 @@ _DATE_LABEL = re.compile(r"^(?:tid|dato|når|tidspunkt|date|when)\s*[:?]|\bhvor 
 TIME_SLOT_START = re.compile(rf"^\s*{TIME}")
 _THEME_SENTENCE = re.compile(r"[^.!?\n]*\b(?:hovudtema|hovedtema|tema for|temaet for|årets tema)\b[^.!?\n]*[.!?]?", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+RECENT_DAYS = 31  # a date this many days before a document's first dated block is in that block's year
 _THEME_LABEL = re.compile(r"^(?:tema|temaer|theme|innhold)\s*:\s*(?P<value>.*)$", re.IGNORECASE)
 _PLACE_LABEL = re.compile(r"^(?:sted|stad|lokale|hvor|kor|adresse)\s*:\s*(?P<value>.+)$", re.IGNORECASE)
 _MODE = re.compile(r"\b(digital\w*|fysisk\w*|hybrid\w*)\b", re.IGNORECASE)
@@ -112,7 +114,15 @@ def _year_for(mention: DateMention, text: str, title_year: int | None, reference
         return title_year
     if reference:
         ref_year, ref_month, ref_day = reference
-        return ref_year if (mention.month, mention.day) >= (ref_month, ref_day) else ref_year + 1
+        if (mention.month, mention.day) >= (ref_month, ref_day):
+            return ref_year
+        # Before the first dated block: next year's, unless it is the weeks just before (a report published
+        # 25 February on a conference "gjennomført 18. februar").
+        try:
+            before = (dt.date(ref_year, ref_month, ref_day) - dt.date(ref_year, mention.month, mention.day)).days
+        except ValueError:  # 29 February in a common year
+            before = RECENT_DAYS + 1
+        return ref_year if before <= RECENT_DAYS else ref_year + 1
     return None
 
 

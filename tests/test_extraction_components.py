@@ -288,6 +288,18 @@ def test_a_linear_model_reads_back_what_it_wrote(tmp_path: Path):
             ),
             "2025-02-04",
         ),
+        # no year: after the publication date it is that year, well before it the next year …
+        (
+            ("Fagdag om inkluderande barnehagemiljø", "Velkomen til fagdag for alle tilsette.", "Publisert 20.11.2024",
+             "Fagdagen vert halden 4. februar i Sogndal kulturhus."),
+            "2025-02-04",
+        ),
+        # … but a report on the weeks just before is that year
+        (
+            ("Oppstart av Kompetanseløftet", "Kompetanseløftet skal bidra til at alle barn får god hjelp.",
+             "Publisert 25.02.2021", "Oppstartskonferansen for Kompetanseløftet blei gjennomført 18. februar i Bergen."),
+            "2021-02-18",
+        ),
     ],
 )
 def test_a_gathering_is_dated_by_its_own_day_not_a_deadline_or_publication(paragraphs, day):
