@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Container
+from collections.abc import Callable, Collection, Container
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +43,7 @@ from absolutt_kb.text import STOPWORDS, analyse, compound_parts, normalise, word
 DEFAULT_CALIBRATION = Path(__file__).with_name("relevance.json")
 FEATURES = ("coverage", "best_coverage", "meaning", "name")
 PART_CREDIT = 0.5  # a compound's parts found apart count half the word
+LONG_WORD = 12  # letters from which a word one edit away counts as the same word
 UNTRANSLATED = 0.5  # a foreign word with no glossary entry weighs half: the corpus may have it in Norwegian
 _TOKEN = re.compile(r"[0-9a-zæøåäöüé]+")
 
@@ -63,7 +64,7 @@ class QueryTopic:
 
     concepts: tuple[Concept, ...]
 
-    def coverage(self, terms: Container[str], words: Container[str] = ()) -> float:
+    def coverage(self, terms: Collection[str], words: Container[str] = ()) -> float:
         """The weighted share of the concepts a hit contains (1 when the question names no topic).
 
         Args:
@@ -74,17 +75,29 @@ class QueryTopic:
         if not total:
             return 1.0
         found = 0.0
+        long_terms: list[str] | None = None
         for c in self.concepts:
             if c.word in words or any(t in terms for t in c.terms):
+                found += c.weight
+                continue
+            if long_terms is None:
+                long_terms = [t for t in terms if len(t) >= LONG_WORD]
+            if _spelt_alike(c.terms, long_terms):
                 found += c.weight
             elif c.parts:
                 found += c.weight * PART_CREDIT * sum(p in terms for p in c.parts) / len(c.parts)
         return found / total
 
-    def missing(self, terms: Container[str]) -> list[str]:
-        """The question's topical words a hit does not contain, rarest first."""
-        absent = [c for c in self.concepts if not any(t in terms for t in c.terms)]
-        return [c.word for c in sorted(absent, key=lambda c: -c.weight)]
+
+def _spelt_alike(wanted: frozenset[str], long_terms: list[str]) -> bool:
+    """Whether a long word of the hit is one letter from a long term of the concept: a compound in the other
+    written standard ("barnehagelærerutdanning" / "barnehagelærarutdanning") or misspelt."""
+    from rapidfuzz.distance import Levenshtein
+
+    return any(
+        abs(len(w) - len(t)) <= 1 and Levenshtein.distance(w, t, score_cutoff=1) <= 1
+        for w in wanted if len(w) >= LONG_WORD for t in long_terms
+    )
 
 
 def query_topic(

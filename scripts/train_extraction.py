@@ -28,12 +28,12 @@ from absolutt_kb.language import fold
 from bench.realtrain import DEFAULT_DATA, GoldDocument, load_documents, split
 from ingest.components.gatherings import date_instances
 from ingest.components.people import Evidence, gather_evidence
-from ingest.person_context import context_features
-from ingest.person_features import Layout
 from ingest.components.practice import owner_instances
 from ingest.doc import Doc
 from ingest.linear import LinearModel
 from ingest.models import MODEL_DIR, ExtractionModels
+from ingest.person_context import context_features
+from ingest.person_features import Layout
 from ingest.pipeline import make_pipeline, run_pipeline
 from ingest.readers import read_document
 
