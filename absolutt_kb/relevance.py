@@ -44,6 +44,8 @@ DEFAULT_CALIBRATION = Path(__file__).with_name("relevance.json")
 FEATURES = ("coverage", "best_coverage", "meaning", "name")
 PART_CREDIT = 0.5  # a compound's parts found apart count half the word
 LONG_WORD = 12  # letters from which a word one edit away counts as the same word
+STEM_PREFIX = 8  # letters from which a stem that begins another, a few letters longer, counts as the same word
+PREFIX_SLACK = 3
 UNTRANSLATED = 0.5  # a foreign word with no glossary entry weighs half: the corpus may have it in Norwegian
 _TOKEN = re.compile(r"[0-9a-zæøåäöüé]+")
 
@@ -81,7 +83,7 @@ class QueryTopic:
                 found += c.weight
                 continue
             if long_terms is None:
-                long_terms = [t for t in terms if len(t) >= LONG_WORD]
+                long_terms = [t for t in terms if len(t) >= STEM_PREFIX]
             if _spelt_alike(c.terms, long_terms):
                 found += c.weight
             elif c.parts:
@@ -90,14 +92,21 @@ class QueryTopic:
 
 
 def _spelt_alike(wanted: frozenset[str], long_terms: list[str]) -> bool:
-    """Whether a long word of the hit is one letter from a long term of the concept: a compound in the other
-    written standard ("barnehagelærerutdanning" / "barnehagelærarutdanning") or misspelt."""
+    """Whether a long word of the hit is the concept's word spelt another way: a long compound one letter apart
+    in the other written standard ("barnehagelærerutdanning" / "barnehagelærarutdanning"), or a stem cut a few
+    letters shorter from another inflection ("skulelei" from "skuleleiarar", "skuleleiar" from "skuleleiarane")."""
     from rapidfuzz.distance import Levenshtein
 
-    return any(
-        abs(len(w) - len(t)) <= 1 and Levenshtein.distance(w, t, score_cutoff=1) <= 1
-        for w in wanted if len(w) >= LONG_WORD for t in long_terms
-    )
+    for w in wanted:
+        if len(w) < STEM_PREFIX:
+            continue
+        for t in long_terms:
+            short, long = (w, t) if len(w) <= len(t) else (t, w)
+            if len(long) - len(short) <= PREFIX_SLACK and long.startswith(short):
+                return True
+            if len(short) >= LONG_WORD and len(long) - len(short) <= 1 and Levenshtein.distance(w, t, score_cutoff=1) <= 1:
+                return True
+    return False
 
 
 def query_topic(
