@@ -57,6 +57,7 @@ class GatheringFound:
     programme: tuple[str, ...]
     locator: str
     text: str
+    block: int = -1  # the block of the date
 
 
 def document_region(text: str) -> str:
@@ -232,6 +233,7 @@ def find_gatherings(blocks: list[Block], is_event: EventTest | None = None, prim
                     programme=programme,
                     locator=block.locator,
                     text=summary,
+                    block=i,
                 )
             )
             last_date_block = i + 1

@@ -14,7 +14,7 @@ from pathlib import Path
 from ingest.linear import LinearModel
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "absolutt_kb" / "models" / "extraction"
-NAMES = ("person", "person_context", "role", "affiliation", "topic", "date", "practice")
+NAMES = ("person", "person_context", "role", "affiliation", "topic", "date", "place", "practice")
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class ExtractionModels:
         affiliation: Whether a phrase near a mention is the person's affiliation ("y" vs "n").
         topic: Whether a phrase near a mention is the person's talk or topic ("y" vs "n").
         date: Whether a date is the first day of a gathering the document announces or reports ("y" vs "n").
+        place: Whether a place or organisation the document names is where a gathering is held ("y" vs "n").
         practice: Whether an organisation or place is the owner of a practice example the document presents.
     """
 
@@ -38,6 +39,7 @@ class ExtractionModels:
     affiliation: LinearModel | None = None
     topic: LinearModel | None = None
     date: LinearModel | None = None
+    place: LinearModel | None = None
     practice: LinearModel | None = None
 
     @classmethod

@@ -30,11 +30,13 @@ from ingest.components.gatherings import date_instances
 from ingest.components.people import Evidence, gather_evidence
 from ingest.components.practice import owner_instances
 from ingest.doc import Doc
+from ingest.gatherings import dated_mentions
 from ingest.linear import LinearModel
 from ingest.models import MODEL_DIR, ExtractionModels
 from ingest.person_context import context_features
 from ingest.person_features import Layout
 from ingest.pipeline import make_pipeline, run_pipeline
+from ingest.place_features import place_instances
 from ingest.readers import read_document
 
 CACHE = ROOT / ".models" / "ner-cache"
@@ -58,6 +60,8 @@ class Settings:
     date_c: float = 0.1
     date_threshold: float = 0.5
     date_floor: float = 0.15
+    place_c: float = 0.3
+    place_threshold: float = 0.4
     practice_c: float = 0.3
     practice_threshold: float = 0.5
     practice_floor: float = 0.1
@@ -207,6 +211,19 @@ def fit(labelled: list[Labelled], settings: Settings = Settings()) -> Extraction
         for iso, features in date_instances(list(item.doc.blocks)):
             dates.append(features)
             date_labels.append("y" if iso in wanted else "n")
+    places, place_labels = [], []
+    for item in labelled:
+        days = {}
+        for i, _m, iso in dated_mentions(list(item.doc.blocks)):
+            days.setdefault(iso, i)
+        for g in item.gold["gatherings"]:
+            want = fold(g.get("region_contains") or "")
+            if not want or g["date"] not in days:
+                continue
+            for mention, features in place_instances(item.doc, days[g["date"]]):
+                places.append(features)
+                right = want in mention.key or (len(mention.key) >= 4 and mention.key in want)
+                place_labels.append("y" if right else "n")
     owners, owner_labels = [], []
     for item in labelled:
         wanted = [fold(p["owner_contains"]) for p in item.gold["practice"]]
@@ -219,6 +236,7 @@ def fit(labelled: list[Labelled], settings: Settings = Settings()) -> Extraction
             owners, owner_labels, c=s.practice_c, threshold=s.practice_threshold, floor=s.practice_floor
         ),
         date=LinearModel.fit(dates, date_labels, c=s.date_c, threshold=s.date_threshold, floor=s.date_floor),
+        place=LinearModel.fit(places, place_labels, c=s.place_c, threshold=s.place_threshold) if places else None,
         person=LinearModel.fit(mentions, mention_labels, c=s.person_c, threshold=s.person_threshold),
         person_context=fit_context(labelled, s) if s.context else None,
         role=LinearModel.fit(roles, role_labels, c=s.role_c),

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from absolutt_kb.records import Gathering
 from ingest.components.lists import slug, source
 from ingest.dates import DateMention
 from ingest.doc import Doc
 from ingest.gathering_features import DateContext, date_features
-from ingest.gatherings import EventTest, dated_mentions, find_gatherings, is_gathering_date
+from ingest.gatherings import EventTest, GatheringFound, dated_mentions, find_gatherings, is_gathering_date
 from ingest.layout import Block
 from ingest.linear import LinearModel
 from ingest.models import ExtractionModels
+from ingest.place_features import place_instances
 
 
 def _context(blocks: list[Block], dated) -> DateContext:
@@ -88,7 +91,19 @@ class Gatherings:
         if self.models.date is None:
             return _records(doc, find_gatherings(blocks))
         test, primary = event_test(blocks, self.models.date)
-        return _records(doc, find_gatherings(blocks, test, primary))
+        found = find_gatherings(blocks, test, primary)
+        if self.models.place is not None:
+            found = [with_place(doc, g, self.models.place) for g in found]
+        return _records(doc, found)
+
+
+def with_place(doc: Doc, gathering: GatheringFound, model: LinearModel) -> GatheringFound:
+    """The gathering with the place the place model finds, where the layout gave none."""
+    if gathering.place or gathering.block < 0:
+        return gathering
+    scored = [(model.probabilities(f).get("y", 0.0), m.text) for m, f in place_instances(doc, gathering.block)]
+    p, text = max(scored, default=(0.0, ""))
+    return dataclasses.replace(gathering, place=text) if p >= model.threshold else gathering
 
 
 def _records(doc: Doc, found) -> Doc:
