@@ -30,6 +30,9 @@ CONTACT_LABEL = re.compile(
 WORKPLACE = re.compile(r"\s*(?:[,(/]|\s[–—-])\s*(?=[A-ZÆØÅ0-9])|\s+(?:i|ved|hos|fra|frå|på|for)\s+(?=[A-ZÆØÅ0-9])")
 
 
+MOST_WORDS = 25  # a talk's title is shorter; a longer phrase is a report's paragraph
+
+
 def is_contact_line(text: str) -> bool:
     """Whether a phrase says how to reach someone: an e-mail or web address, a phone number, a contact label."""
     return bool(
@@ -60,4 +63,4 @@ def is_job_title(text: str) -> bool:
 
 def is_talk_topic(text: str) -> bool:
     """Whether a topic can be handed out as what a person speaks about."""
-    return bool(text.strip()) and not is_contact_line(text) and not is_job_title(text)
+    return bool(text.strip()) and len(text.split()) <= MOST_WORDS and not is_contact_line(text) and not is_job_title(text)

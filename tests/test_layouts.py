@@ -126,6 +126,19 @@ def test_nynorsk_programme_with_titles_before_names(tmp_path, names):
     assert any(p.owner == "Gloppen kommune" and "læringsmiljø" in p.title for p in practice)
 
 
+def test_a_talk_that_names_the_speakers_workplace_is_still_the_talk(tmp_path, names):
+    records = read(tmp_path, (
+        "Fagnettverk barnehage – medverknad\n\n"
+        "Program for dagen:\n\n"
+        "09.00 | Oppmøte, kaffi og frukt | v/arbeidsgruppa\n"
+        "09.15 | «Medverknad i kvardagen, korleis arbeidar me med dette i Årdalstangen barnehage?» | v/ Zsofia Rezi\n"
+        "10.30 | «Barns medverknad, natur og barnesyn» | v/ Hilde Alme, HVL\n"
+    ), names)
+    people = people_of(records)
+    assert people["Zsofia Rezi"].topics == ("Medverknad i kvardagen, korleis arbeidar me med dette i Årdalstangen "
+                                              "barnehage?",)
+
+
 def test_names_inside_names_of_things_and_case_officers_are_not_people(tmp_path, names):
     records = read(tmp_path, (
         "Møteinnkalling utval for oppvekst\n\n"

@@ -226,8 +226,10 @@ class People:
             # Fremtidens skole": UIO, not "Fremtidens skole").
             places = [a for a in ev.affiliations if not listed or fold(a[1].text) != fold(listed)]
             affiliation = tidy_affiliation(_best_phrase(self.models.affiliation, places))
-            # A phrase that holds the affiliation is not the talk ("NTNU: «Leseglede i barnehagen»").
-            options = [t for t in ev.topics if not affiliation or fold(affiliation) not in t[1].key]
+            # A phrase that opens with the affiliation is not the talk ("NTNU: «Leseglede i barnehagen»", "frå
+            # Høgskolen Innlandet med temaet …"); one that names it further on may be ("Medverknad i kvardagen,
+            # korleis arbeidar me med dette i Årdalstangen barnehage?").
+            options = [t for t in ev.topics if not affiliation or not _opens_with(t[1].key, fold(affiliation))]
             topic = listed or _best_phrase(self.models.topic, options, band=0.05)
             # A job title or a contact line is not what a person speaks about ("… om jurist").
             topics = (topic,) if topic and fold(topic) not in fold(affiliation) and is_talk_topic(topic) else ()
@@ -267,6 +269,12 @@ def person_scores(
     features = context_features([ev.candidate for ev in evidence], first, headings)
     second = [[models.person_context.probabilities(f).get("person", 0.0) for f in rows] for rows in features]
     return models.person_context, second
+
+
+def _opens_with(phrase: str, affiliation: str) -> bool:
+    """Whether a (folded) phrase names the (folded) affiliation among its first few words."""
+    at = phrase.find(affiliation)
+    return at >= 0 and len(phrase[:at].split()) <= 2
 
 
 def _labelled(ev: Evidence) -> bool:
