@@ -135,8 +135,8 @@ def test_a_talk_that_names_the_speakers_workplace_is_still_the_talk(tmp_path, na
         "10.30 | «Barns medverknad, natur og barnesyn» | v/ Hilde Alme, HVL\n"
     ), names)
     people = people_of(records)
-    assert people["Zsofia Rezi"].topics == ("Medverknad i kvardagen, korleis arbeidar me med dette i Årdalstangen "
-                                              "barnehage?",)
+    talk = "Medverknad i kvardagen, korleis arbeidar me med dette i Årdalstangen barnehage?"
+    assert people["Zsofia Rezi"].topics == (talk,)
 
 
 def test_names_inside_names_of_things_and_case_officers_are_not_people(tmp_path, names):

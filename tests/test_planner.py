@@ -44,8 +44,8 @@ def _speaker(*topics: str, themes: tuple[ThemeLink, ...] = (ROLES_LINK,)) -> Per
     ("Leder i endring", True),
     ("Handlingsrom i styringsdialogen 2020–2024", True),
     # a report's paragraph next to a name is no talk
-    ("og fortalte at første trappetrinn i alt inkluderingsarbeid er de holdninger og verdier som ligger til bunns, "
-     "holdninger til barna, til jobben, til foreldrene og seg selv, blant annet", False),
+    (("og fortalte at første trappetrinn i alt inkluderingsarbeid er de holdninger og verdier som ligger til bunns, "
+      "holdninger til barna, til jobben, til foreldrene og seg selv, blant annet"), False),
 ])
 def test_a_speakers_topic_is_a_talk_never_a_contact_line_or_a_job_title(topic, shown):
     line = describe(_speaker(topic), "roller-og-ansvar")
