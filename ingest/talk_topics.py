@@ -53,12 +53,17 @@ def is_job_title(text: str) -> bool:
     """Whether a phrase is what a person is, not what they speak about.
 
     One or two words before any workplace, one of them ending in a title word:
-    "Jurist", "Seniorrådgiver, KS Agder", "Daglig leder", "Førsteamanuensis ved UiB".
+    "Jurist", "Seniorrådgiver, KS Agder", "Daglig leder", "Førsteamanuensis ved UiB"; or up to four words
+    opening with a title word and followed by a workplace: "Fagsjef for barnehager hos NHO Geneo".
     A talk that mentions a title has more words ("Hvordan bli en god leder",
     "Leder i endring"), and a word that only starts like one is not one ("Rektors rolle").
     """
-    head = WORKPLACE.split(text.strip(), maxsplit=1)[0].split()
-    return 1 <= len(head) <= 2 and any(_ends_in_title(word) for word in head)
+    parts = WORKPLACE.split(text.strip(), maxsplit=1)
+    head = parts[0].split()
+    if 1 <= len(head) <= 2 and any(_ends_in_title(word) for word in head):
+        return True
+    # A title with what it is for, then the workplace: "Fagsjef for barnehager hos NHO Geneo".
+    return len(parts) > 1 and 3 <= len(head) <= 4 and _ends_in_title(head[0])
 
 
 def is_talk_topic(text: str) -> bool:

@@ -37,6 +37,7 @@ def _speaker(*topics: str, themes: tuple[ThemeLink, ...] = (ROLES_LINK,)) -> Per
     ("Førsteamanuensis ved Universitetet i Bergen", False),
     ("Seniorrådgiver i KS", False),
     ("Daglig leder", False),
+    ("fagsjef for barnehager hos NHO Geneo", False),  # a title with what it is for, then the workplace
     ("tidlig innsats i barnehagen", True),  # real talks and subjects are kept
     ("Hvordan bli en god leder", True),
     ("Rektors rolle i utviklingsarbeidet", True),

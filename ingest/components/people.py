@@ -272,9 +272,9 @@ def person_scores(
 
 
 def _opens_with(phrase: str, affiliation: str) -> bool:
-    """Whether a (folded) phrase names the (folded) affiliation among its first few words."""
+    """Whether a (folded) phrase opens with the (folded) affiliation, after at most one word ("frå …")."""
     at = phrase.find(affiliation)
-    return at >= 0 and len(phrase[:at].split()) <= 2
+    return at >= 0 and len(phrase[:at].split()) <= 1
 
 
 def _labelled(ev: Evidence) -> bool:
