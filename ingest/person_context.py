@@ -14,6 +14,7 @@ classification by stacking).
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Sequence
 
 from ingest.candidates import Candidate
@@ -25,6 +26,10 @@ def logit(p: float) -> float:
     """A probability as log-odds, clipped so a certain score stays finite."""
     p = min(max(p, 1e-3), 1 - 1e-3)
     return math.log(p / (1 - p))
+
+
+def _heading(headings: Sequence[str], block: int) -> str:
+    return headings[block] if block < len(headings) else ""
 
 
 def _band(p: float) -> str:
@@ -57,24 +62,28 @@ def context_features(
         Per candidate, one feature dict per mention.
     """
     best = [max(s) if s else 0.0 for s in scores]
-    placed = [(c, m.block, s) for c, (cand, ss) in enumerate(zip(candidates, scores)) for m, s in zip(cand.mentions, ss)]
     share = sum(b >= 0.5 for b in best) / max(len(best), 1)
     document = {
         "doc_mean": logit(sum(best) / max(len(best), 1)),
         "doc_share=" + _band(share): 1.0,
         "doc_n=" + str(min(len(best), 10) // 2): 1.0,
     }
+    # Each mention's score by block, and each candidate's best score by section (heading), looked up per mention.
+    by_block: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    by_section: dict[str, dict[int, float]] = defaultdict(dict)
+    for k, (candidate, own) in enumerate(zip(candidates, scores)):
+        for mention, s in zip(candidate.mentions, own):
+            by_block[mention.block].append((k, s))
+            section = by_section[_heading(headings, mention.block)]
+            section[k] = max(section.get(k, 0.0), s)
     out: list[list[dict[str, float]]] = []
     for c, (candidate, own) in enumerate(zip(candidates, scores)):
-        others = [(k, block, s) for k, block, s in placed if k != c]
-        section_best: dict[int, float] = {}
         rows = []
         for mention, p in zip(candidate.mentions, own):
-            in_block = [s for _, block, s in others if block == mention.block]
-            heading = headings[mention.block] if mention.block < len(headings) else ""
-            for k, block, s in others:
-                if block < len(headings) and headings[block] == heading:
-                    section_best[k] = max(section_best.get(k, 0.0), s)
+            at = mention.block
+            in_block = [s for k, s in by_block.get(at, ()) if k != c]
+            near = [s for b in range(at - NEAR, at + NEAR + 1) if b != at for k, s in by_block.get(b, ()) if k != c]
+            section = [s for k, s in by_section.get(_heading(headings, at), {}).items() if k != c]
             f = {
                 "bias": 1.0,
                 "own": logit(p),
@@ -84,9 +93,8 @@ def context_features(
                 **document,
             }
             f |= _peers("block", in_block)
-            f |= _peers("near", [s for _, block, s in others if block != mention.block and abs(block - mention.block) <= NEAR])
-            f |= _peers("section", list(section_best.values()))
-            section_best.clear()
+            f |= _peers("near", near)
+            f |= _peers("section", section)
             f["own_band=" + _band(p) + "|block=" + (_band(max(in_block)) if in_block else "-")] = 1.0
             rows.append(f)
         out.append(rows)
