@@ -27,13 +27,16 @@ _NOT_GATHERING = re.compile(
     r"\b(frist\w*|påmelding\w*|innen|senest|informasjonsmøte\w*|formøte\w*|sendes|søknad\w*|datert|verksted|"
     r"publisert|oppdatert|endret|endra|skrevet|skrive)\b", re.IGNORECASE
 )
-_DATE_LABEL = re.compile(r"^(?:tid|dato|når|tidspunkt|date|when)\s*[:?]|\bhvor og når\b|\bkor og når\b", re.IGNORECASE)
+_DATE_LABEL = re.compile(r"^(?:tid|dato|når|tidspunkt|møtedato|møtetid|møtetidspunkt|date|when)\s*[:?]|\bhvor og når\b|\bkor og når\b", re.IGNORECASE)
 TIME_SLOT_START = re.compile(rf"^\s*{TIME}")
 _THEME_SENTENCE = re.compile(r"[^.!?\n]*\b(?:hovudtema|hovedtema|tema for|temaet for|årets tema)\b[^.!?\n]*[.!?]?", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 RECENT_DAYS = 31  # a date this many days before a document's first dated block is in that block's year
 _THEME_LABEL = re.compile(r"^(?:tema|temaer|theme|innhold)\s*:\s*(?P<value>.*)$", re.IGNORECASE)
-_PLACE_LABEL = re.compile(r"^(?:sted|stad|lokale|hvor|kor|adresse)\s*:\s*(?P<value>.+)$", re.IGNORECASE)
+_PLACE_LABEL = re.compile(
+    r"^(?:sted|stad|møtested|møtestad|oppmøtested|oppmøtestad|lokale|møtelokale|hvor|kor|adresse|venue)\s*:\s*(?P<value>.+)$",
+    re.IGNORECASE,
+)
 _MODE = re.compile(r"\b(digital\w*|fysisk\w*|hybrid\w*)\b", re.IGNORECASE)
 _TIME_SLOT = re.compile(rf"^(?P<from>{CLOCK})(?:\s*[–-]\s*(?P<to>{CLOCK_DIGITS}))?\s*(?P<rest>.*)$")
 _REGION = re.compile(

@@ -307,6 +307,20 @@ def test_a_gathering_is_dated_by_its_own_day_not_a_deadline_or_publication(parag
     assert [g.date for g in gatherings] == [day]
 
 
+@pytest.mark.parametrize(
+    ("paragraphs", "day", "place"),
+    [
+        (("Møteinnkalling", "Utval for oppvekst og kultur", "Møtedato: 14.03.2024",
+          "Møtestad: Kommunestyresalen, Hareid rådhus"), "2024-03-14", "Kommunestyresalen, Hareid rådhus"),
+        (("Innkalling til møte i hovedutvalget", "Møtedato: 02.04.2025 kl. 18.00", "Møtested: Verdal rådhus"),
+         "2025-04-02", "Verdal rådhus"),
+    ],
+)
+def test_a_meeting_notice_gives_its_date_and_place(paragraphs, day, place):
+    gatherings = [r for r in extract_document(doc_of(*paragraphs)) if r.kind == "gathering"]
+    assert [(g.date, g.place) for g in gatherings] == [(day, place)]
+
+
 def test_a_job_title_or_a_contact_line_after_om_is_not_a_persons_topic(tmp_path):
     from ingest.readers import read_document
 
