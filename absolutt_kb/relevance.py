@@ -32,6 +32,8 @@ from collections.abc import Callable, Collection, Container
 from dataclasses import dataclass
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
+
 from absolutt_kb.background import background_idf
 from absolutt_kb.glossary import query_equivalents
 from absolutt_kb.intent import cue_terms
@@ -95,8 +97,6 @@ def _spelt_alike(wanted: frozenset[str], long_terms: list[str]) -> bool:
     """Whether a long word of the hit is the concept's word spelt another way: a long compound one letter apart
     in the other written standard ("barnehagelærerutdanning" / "barnehagelærarutdanning"), or a stem cut a few
     letters shorter from another inflection ("skulelei" from "skuleleiarar", "skuleleiar" from "skuleleiarane")."""
-    from rapidfuzz.distance import Levenshtein
-
     for w in wanted:
         if len(w) < STEM_PREFIX:
             continue

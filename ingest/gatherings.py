@@ -33,10 +33,10 @@ _THEME_SENTENCE = re.compile(r"[^.!?\n]*\b(?:hovudtema|hovedtema|tema for|temaet
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 RECENT_DAYS = 31  # a date this many days before a document's first dated block is in that block's year
 _THEME_LABEL = re.compile(r"^(?:tema|temaer|theme|innhold)\s*:\s*(?P<value>.*)$", re.IGNORECASE)
-_PLACE_LABEL = re.compile(
-    r"^(?:sted|stad|møtested|møtestad|oppmøtested|oppmøtestad|lokale|møtelokale|hvor|kor|adresse|venue)\s*:\s*(?P<value>.+)$",
-    re.IGNORECASE,
-)
+# The words that label where a gathering is held ("Sted:", "Møtestad:"): this module's rules and the place
+# model's features (``ingest.place_features``) read the same list.
+PLACE_LABELS = r"sted|stad|møtested|møtestad|oppmøtested|oppmøtestad|lokale|møtelokale|hvor|kor|adresse|venue"
+_PLACE_LABEL = re.compile(rf"^(?:{PLACE_LABELS})\s*:\s*(?P<value>.+)$", re.IGNORECASE)
 _MODE = re.compile(r"\b(digital\w*|fysisk\w*|hybrid\w*)\b", re.IGNORECASE)
 _TIME_SLOT = re.compile(rf"^(?P<from>{CLOCK})(?:\s*[–-]\s*(?P<to>{CLOCK_DIGITS}))?\s*(?P<rest>.*)$")
 _REGION = re.compile(

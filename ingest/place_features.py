@@ -13,14 +13,17 @@ one that passes its threshold is the gathering's place.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from absolutt_kb.language import fold
 from ingest.doc import Doc
+from ingest.gatherings import PLACE_LABELS
 from ingest.person_features import bucket, tokens
 
 PLACE_TYPES = ("LOC", "GPE_LOC", "GPE_ORG", "ORG")
-_LABEL = re.compile(r"(?:sted|stad|møtestad|møtested|lokale|adresse|oppmøte|venue)\s*:\s*$", re.IGNORECASE)
+_LABEL = re.compile(rf"(?:{PLACE_LABELS}|oppmøte)\s*:\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def _whole(text: str, start: int, end: int) -> bool:
     return not (cut_after or cut_before)
 
 
-def place_features(doc: Doc, date_block: int, mention: PlaceMention, counts: dict[str, int]) -> dict[str, float]:
+def place_features(doc: Doc, date_block: int, mention: PlaceMention, counts: Mapping[str, int]) -> dict[str, float]:
     """Features of one place mention as the place of the gathering dated in block ``date_block``.
 
     Args:
@@ -105,10 +108,16 @@ def place_features(doc: Doc, date_block: int, mention: PlaceMention, counts: dic
     return f
 
 
-def place_instances(doc: Doc, date_block: int) -> list[tuple[PlaceMention, dict[str, float]]]:
-    """Every candidate place of the gathering dated in ``date_block``, with its features."""
-    mentions = place_mentions(doc)
-    counts: dict[str, int] = {}
-    for m in mentions:
-        counts[m.key] = counts.get(m.key, 0) + 1
+def place_instances(
+    doc: Doc, date_block: int, mentions: list[PlaceMention] | None = None
+) -> list[tuple[PlaceMention, dict[str, float]]]:
+    """Every candidate place of the gathering dated in ``date_block``, with its features.
+
+    Args:
+        doc: The document.
+        date_block: The block of the gathering's date.
+        mentions: ``place_mentions(doc)``, where the caller asks for several gatherings of one document.
+    """
+    mentions = place_mentions(doc) if mentions is None else mentions
+    counts = Counter(m.key for m in mentions)
     return [(m, place_features(doc, date_block, m, counts)) for m in mentions]

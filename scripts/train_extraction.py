@@ -136,6 +136,11 @@ def _phrase_labels(options, want: str, longest: float | None = None, tight: bool
     return out
 
 
+def _person_labels(ev: Evidence, gold: dict[str, dict], rows: list) -> list[str]:
+    """One label per row of a candidate's features: "person" where the candidate is a gold person."""
+    return ["person" if ev.candidate.key in gold else "none"] * len(rows)
+
+
 def _mentions(labelled: list[Labelled]) -> tuple[list[dict], list[str]]:
     """Every mention's first-pass features, labelled "person" where its candidate is a gold person."""
     xs, ys = [], []
@@ -143,7 +148,7 @@ def _mentions(labelled: list[Labelled]) -> tuple[list[dict], list[str]]:
         gold = _gold_people(item.gold)
         for ev in item.evidence:
             xs.extend(ev.mentions)
-            ys.extend(["person" if ev.candidate.key in gold else "none"] * len(ev.mentions))
+            ys.extend(_person_labels(ev, gold, ev.mentions))
     return xs, ys
 
 
@@ -168,12 +173,12 @@ def fit_context(labelled: list[Labelled], settings: Settings = Settings()) -> Li
             rows = context_features([ev.candidate for ev in item.evidence], scores, Layout.of(item.doc).headings)
             for ev, features in zip(item.evidence, rows):
                 xs.extend(features)
-                ys.extend(["person" if ev.candidate.key in gold else "none"] * len(features))
+                ys.extend(_person_labels(ev, gold, features))
     return LinearModel.fit(xs, ys, c=settings.context_c, threshold=settings.context_threshold)
 
 
 def fit(labelled: list[Labelled], settings: Settings = Settings()) -> ExtractionModels:
-    """Fit the four models on labelled documents.
+    """Fit every extraction model on labelled documents.
 
     Args:
         labelled: Documents read up to the person component, with gold.
@@ -182,7 +187,6 @@ def fit(labelled: list[Labelled], settings: Settings = Settings()) -> Extraction
     Returns:
         The trained models.
     """
-    mentions, mention_labels = [], []
     roles, role_labels = [], []
     affiliations, affiliation_labels = [], []
     topics, topic_labels = [], []
@@ -190,8 +194,6 @@ def fit(labelled: list[Labelled], settings: Settings = Settings()) -> Extraction
         gold = _gold_people(item.gold)
         for ev in item.evidence:
             person = gold.get(ev.candidate.key)
-            mentions.extend(ev.mentions)
-            mention_labels.extend(["person" if person else "none"] * len(ev.mentions))
             if not person:
                 continue
             roles.append(ev.features)
@@ -237,7 +239,7 @@ def fit(labelled: list[Labelled], settings: Settings = Settings()) -> Extraction
         ),
         date=LinearModel.fit(dates, date_labels, c=s.date_c, threshold=s.date_threshold, floor=s.date_floor),
         place=LinearModel.fit(places, place_labels, c=s.place_c, threshold=s.place_threshold) if places else None,
-        person=LinearModel.fit(mentions, mention_labels, c=s.person_c, threshold=s.person_threshold),
+        person=LinearModel.fit(*_mentions(labelled), c=s.person_c, threshold=s.person_threshold),
         person_context=fit_context(labelled, s) if s.context else None,
         role=LinearModel.fit(roles, role_labels, c=s.role_c),
         affiliation=LinearModel.fit(

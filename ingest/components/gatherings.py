@@ -13,7 +13,7 @@ from ingest.gatherings import EventTest, GatheringFound, dated_mentions, find_ga
 from ingest.layout import Block
 from ingest.linear import LinearModel
 from ingest.models import ExtractionModels
-from ingest.place_features import place_instances
+from ingest.place_features import PlaceMention, place_instances, place_mentions
 
 
 def _context(blocks: list[Block], dated) -> DateContext:
@@ -92,16 +92,19 @@ class Gatherings:
             return _records(doc, find_gatherings(blocks))
         test, primary = event_test(blocks, self.models.date)
         found = find_gatherings(blocks, test, primary)
-        if self.models.place is not None:
-            found = [with_place(doc, g, self.models.place) for g in found]
+        if self.models.place is not None and any(not g.place for g in found):
+            places = place_mentions(doc)  # once for all the document's gatherings
+            found = [with_place(doc, g, self.models.place, places) for g in found]
         return _records(doc, found)
 
 
-def with_place(doc: Doc, gathering: GatheringFound, model: LinearModel) -> GatheringFound:
+def with_place(
+    doc: Doc, gathering: GatheringFound, model: LinearModel, places: list[PlaceMention] | None = None
+) -> GatheringFound:
     """The gathering with the place the place model finds, where the layout gave none."""
     if gathering.place or gathering.block < 0:
         return gathering
-    scored = [(model.probabilities(f).get("y", 0.0), m.text) for m, f in place_instances(doc, gathering.block)]
+    scored = [(model.probabilities(f).get("y", 0.0), m.text) for m, f in place_instances(doc, gathering.block, places)]
     p, text = max(scored, default=(0.0, ""))
     return dataclasses.replace(gathering, place=text) if p >= model.threshold else gathering
 

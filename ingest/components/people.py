@@ -50,16 +50,17 @@ class Evidence:
     rule_role: str = ""
 
 
-def gather_evidence(doc: Doc) -> list[Evidence]:
+def gather_evidence(doc: Doc, layout: Layout | None = None) -> list[Evidence]:
     """The features of every candidate name of a document, and of the phrases near its mentions.
 
     Args:
         doc: A document the recogniser and the layout rules have read.
+        layout: Its layout facts, where the caller has them already.
 
     Returns:
         One ``Evidence`` per candidate, in order of first mention.
     """
-    layout = Layout.of(doc)
+    layout = layout or Layout.of(doc)
     rule_roles: dict[str, str] = {}
     rules: dict[str, list] = {}
     for person, _ in doc.rule_people:
@@ -211,8 +212,9 @@ class People:
     def __call__(self, doc: Doc) -> Doc:
         if self.models.person is None or doc.names is None:
             return _rule_persons(doc)  # the models read recognised names: without the recogniser the rules decide
-        evidence = gather_evidence(doc)
-        decider, all_scores = person_scores(self.models, evidence, Layout.of(doc).headings)
+        layout = Layout.of(doc)
+        evidence = gather_evidence(doc, layout)
+        decider, all_scores = person_scores(self.models, evidence, layout.headings)
         for ev, scores in zip(evidence, all_scores):
             if all(vetoed(doc, m) for m in ev.candidate.mentions):
                 continue
